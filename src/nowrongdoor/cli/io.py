@@ -1,0 +1,51 @@
+"""Reading the command line's inputs: a file path, or `-` for standard input.
+
+Every failure becomes an `InputError` naming the input, so the user sees one line
+(`phq9: malformed JSON at line 1, column 12: Expecting value`) and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from nowrongdoor.errors import InputError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from typing import Any, TextIO
+
+
+@contextmanager
+def open_text(path: str, stdin: TextIO) -> Iterator[TextIO]:
+    """Open a file for reading as UTF-8, or hand back standard input for `-`."""
+    if path == "-":
+        yield stdin
+        return
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise InputError("file", f"{path}: cannot read: {error.strerror}") from None
+    with handle:
+        yield handle
+
+
+def read_text(path: str, stdin: TextIO) -> str:
+    with open_text(path, stdin) as handle:
+        try:
+            return handle.read()
+        except UnicodeDecodeError:
+            raise InputError("file", f"{path}: not UTF-8 text") from None
+
+
+def read_json(path: str, stdin: TextIO, what: str) -> Any:
+    """Parse one JSON document; `what` names it in the error (an instrument, `case`...)."""
+    text = read_text(path, stdin)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            what,
+            f"{what}: malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}",
+        ) from None

@@ -1,0 +1,38 @@
+"""The one error hierarchy of nowrongdoor, mapped once to exit codes and HTTP statuses.
+
+Every error a user can cause is an `InputError`: it names the field at fault and says
+what was expected, so the person can fix it without reading code. Anything else is a
+defect in the product or its data and is reported as such.
+"""
+
+from __future__ import annotations
+
+
+class NwdError(Exception):
+    """Base of every error nowrongdoor raises on purpose."""
+
+    exit_code = 1
+    http_status = 500
+
+
+class InputError(NwdError):
+    """Bad input from a person or another system: exit 2 on the CLI, 422 on the API.
+
+    `field` is the dotted path of what is wrong (`answers.9`, `alcohol.units_per_day`);
+    `str(error)` is the one line shown to the user.
+    """
+
+    exit_code = 2
+    http_status = 422
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class DataError(NwdError):
+    """A data file shipped with (or added to) the product is inconsistent.
+
+    Raised when an instrument or rule file is loaded, so a broken file can never score or
+    decide anything: the bands must partition the range, flags must name real items.
+    """

@@ -1,0 +1,49 @@
+"""Pydantic models of the command-line contract, for JSON Schema and the API.
+
+The scoring engine validates its input itself (it must not pay pydantic's import cost);
+tests check that these models accept and reject exactly what the engine does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+
+class ScoreRequest(BaseModel):
+    """Input of `nwd score INSTRUMENT`: the position (0-based) of each chosen option."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answers: list[StrictInt] = Field(
+        description="for each item in order, the 0-based position of the chosen option"
+    )
+
+
+class ScoreResult(BaseModel):
+    """Output of `nwd score`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    instrument: str
+    total: int | float
+    band: str | None = Field(description="the band the total falls in; null if none defined")
+    items: list[int | float] = Field(description="the points each answer scored")
+    flags: list[str] = Field(description="flags raised, e.g. self-harm-thoughts")
+    ignored: list[str] | None = Field(
+        default=None, description="--questionnaire: linkIds of questions without weights"
+    )
+    unanswered: list[str] | None = Field(
+        default=None, description="--questionnaire: optional weighted items left unanswered"
+    )
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schemas `nwd schema NAME` prints."""
+    if name == "score":
+        return {
+            "request": ScoreRequest.model_json_schema(),
+            "result": ScoreResult.model_json_schema(),
+        }
+    raise KeyError(name)

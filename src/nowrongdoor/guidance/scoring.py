@@ -1,0 +1,207 @@
+"""The one scoring engine: answers in, points, total, band and flags out.
+
+Everything an instrument does differently (AUDIT items 9-10 scoring 0/2/4, BARC-10 scoring
+1-6, HSI's reversed first item, FAST stopping after item 1) is in its data file; this module
+has no instrument names in it. A total is never computed from partial answers, except where
+an option's data says it decides the band on its own (FAST item 1).
+"""
+
+from __future__ import annotations
+
+from nowrongdoor.errors import InputError
+from nowrongdoor.guidance.questionnaire import Coding, Instrument, Item, Points
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
+    from collections.abc import Sequence
+    from typing import Any
+
+
+class Score:
+    """The result of scoring one response; `chosen` keeps the options for FHIR output."""
+
+    __slots__ = ("band", "chosen", "flags", "ignored", "instrument", "items", "total", "unanswered")
+
+    def __init__(
+        self,
+        *,
+        instrument: str,
+        total: Points,
+        band: str | None,
+        items: tuple[Points, ...],
+        flags: tuple[str, ...],
+        chosen: tuple[tuple[Item, Coding], ...] = (),
+        ignored: tuple[str, ...] | None = None,
+        unanswered: tuple[str, ...] | None = None,
+    ) -> None:
+        self.instrument, self.total, self.band = instrument, total, band
+        self.items, self.flags, self.chosen = items, flags, chosen
+        self.ignored, self.unanswered = ignored, unanswered
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's shape (`nwd score`): instrument, total, band, items, flags."""
+        result: dict[str, Any] = {
+            "instrument": self.instrument,
+            "total": self.total,
+            "band": self.band,
+            "items": list(self.items),
+            "flags": list(self.flags),
+        }
+        if self.ignored is not None:
+            result["ignored"] = list(self.ignored)
+        if self.unanswered is not None:
+            result["unanswered"] = list(self.unanswered)
+        return result
+
+
+def _total(points: list[Points]) -> Points:
+    total = sum(points)
+    return int(total) if float(total).is_integer() else total
+
+
+def _flags(
+    instrument: Instrument, points: Sequence[Points | None], total: Points
+) -> tuple[str, ...]:
+    return tuple(flag.code for flag in instrument.flags if flag.raised(points, total))
+
+
+def allowed_answer_counts(instrument: Instrument) -> tuple[int, ...]:
+    """How many answers a complete response may hold: all, or up to an item that can decide."""
+    counts = {
+        index + 1
+        for index, item in enumerate(instrument.items)
+        if any(option.decides_band for option in item.options)
+    }
+    counts.add(len(instrument.items))
+    return tuple(sorted(counts))
+
+
+def _count_error(instrument: Instrument, given: int) -> InputError:
+    counts = allowed_answer_counts(instrument)
+    expected = " or ".join(str(c) for c in counts)
+    if len(counts) > 1:
+        expected += " (fewer only when an early answer decides)"
+    return InputError("answers", f"{instrument.name}: {given} answers given, expected {expected}")
+
+
+def score_positions(instrument: Instrument, answers: Any) -> Score:
+    """Score a list of option positions (0-based), as `nwd score` takes them."""
+    name = instrument.name
+    if not isinstance(answers, list):
+        raise InputError("answers", f"{name}: answers must be a list of option positions")
+    items = instrument.items
+    if len(answers) > len(items):
+        raise _count_error(instrument, len(answers))
+    points: list[Points] = []
+    decided: str | None = None
+    for index, position in enumerate(answers):
+        item = items[index]
+        if type(position) is not int or not 0 <= position < len(item.options):
+            shown = f'"{position}"' if isinstance(position, str) else repr(position)
+            if isinstance(position, bool) or position is None:
+                shown = str(position).lower() if position is not None else "null"
+            raise InputError(
+                f"answers.{index + 1}",
+                f"{name}: answer {index + 1} is {shown}, expected 0-{len(item.options) - 1}",
+            )
+        points.append(item.points[position])
+        if decided is None:
+            decided = item.options[position].decides_band
+    if len(answers) < len(items):
+        stopped_on = items[len(answers) - 1].options[answers[-1]] if answers else None
+        if stopped_on is None or not stopped_on.decides_band:
+            raise _count_error(instrument, len(answers))
+    total = _total(points)
+    return Score(
+        instrument=name,
+        total=total,
+        band=decided or instrument.band_for(total),
+        items=tuple(points),
+        flags=_flags(instrument, points, total),
+        chosen=tuple(
+            (items[i], items[i].options[position].coding) for i, position in enumerate(answers)
+        ),
+    )
+
+
+def _response_answers(response: Any) -> dict[str, list[Any]]:
+    """Answers by linkId from a QuestionnaireResponse, following groups and nested answers."""
+    if not isinstance(response, dict) or response.get("resourceType") != "QuestionnaireResponse":
+        raise InputError("resourceType", "response: resourceType must be 'QuestionnaireResponse'")
+    found: dict[str, list[Any]] = {}
+    stack = list(response.get("item", []))
+    while stack:
+        node = stack.pop()
+        answers = node.get("answer", [])
+        if answers:
+            found.setdefault(str(node.get("linkId")), []).extend(answers)
+        stack.extend(node.get("item", []))
+        for answer in answers:
+            stack.extend(answer.get("item", []))
+    return found
+
+
+def score_response(instrument: Instrument, response: Any) -> Score:
+    """Score a FHIR QuestionnaireResponse by linkId and coding (system + code)."""
+    name = instrument.name
+    given = _response_answers(response)
+    points: list[Points] = []
+    by_item: list[Points | None] = []
+    chosen: list[tuple[Item, Coding]] = []
+    unanswered: list[str] = []
+    for item in instrument.items:
+        answers = given.get(item.link_id, [])
+        by_item.append(None)
+        if not answers:
+            if item.required:
+                raise InputError(
+                    f"item.{item.link_id}", f"{name}: item '{item.link_id}' has no answer"
+                )
+            unanswered.append(item.link_id)
+            continue
+        if len(answers) > 1 and not item.repeats:
+            raise InputError(
+                f"item.{item.link_id}",
+                f"{name}: item '{item.link_id}' has {len(answers)} answers, expected one",
+            )
+        for answer in answers:
+            if "valueCoding" not in answer:
+                raise InputError(
+                    f"item.{item.link_id}",
+                    f"{name}: item '{item.link_id}' answer must be a valueCoding",
+                )
+            coding = Coding(answer["valueCoding"].get("system"), answer["valueCoding"].get("code"))
+            option = item.option_for(coding)
+            if option is None or option.points is None:
+                shown = f"{coding.system}|{coding.code}" if coding.system else str(coding.code)
+                raise InputError(
+                    f"item.{item.link_id}",
+                    f"{name}: item '{item.link_id}' answer {shown} is not among its options",
+                )
+            points.append(option.points)
+            by_item[-1] = (by_item[-1] or 0) + option.points
+            chosen.append((item, option.coding))
+    total = _total(points)
+    return Score(
+        instrument=name,
+        total=total,
+        band=instrument.band_for(total),
+        items=tuple(points),
+        flags=_flags(instrument, by_item, total),
+        chosen=tuple(chosen),
+        ignored=instrument.unweighted,
+        unanswered=tuple(unanswered),
+    )
+
+
+def score_request(instrument: Instrument, request: Any) -> Score:
+    """Score the contract's input `{"answers": [...]}`; any other key is an error."""
+    name = instrument.name
+    if not isinstance(request, dict):
+        raise InputError("answers", f'{name}: expected an object like {{"answers": [0, 1, ...]}}')
+    for key in request:
+        if key != "answers":
+            raise InputError(key, f"{name}: {key}: unknown field, expected only 'answers'")
+    if "answers" not in request:
+        raise InputError("answers", f"{name}: answers: missing")
+    return score_positions(instrument, request["answers"])
