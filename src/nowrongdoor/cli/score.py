@@ -88,18 +88,24 @@ def _emit(instrument: Instrument, score: Score, fhir: bool, out: TextIO) -> None
 
 
 def score_lines(instrument: Instrument, lines: Iterable[str], out: TextIO, err: TextIO) -> int:
-    """Score one JSON response per line; report bad lines by number and keep going."""
+    """Score one JSON response per line; report bad lines by number and keep going.
+
+    Uses orjson (several times faster than the standard json module) because a batch is
+    where throughput matters; it is imported here only, as it costs start-up time.
+    """
+    import orjson
+
     bad = 0
-    dumps, loads, write = json.dumps, json.loads, out.write
+    dumps, loads, write = orjson.dumps, orjson.loads, out.write
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             try:
                 request = loads(line)
-            except ValueError as error:
+            except orjson.JSONDecodeError as error:
                 raise InputError("line", f"{instrument.name}: malformed JSON: {error}") from None
-            write(dumps(score_request(instrument, request).to_json()) + "\n")
+            write(dumps(score_request(instrument, request).to_json()).decode() + "\n")
         except InputError as error:
             bad += 1
             err.write(f"line {number}: {error}\n")

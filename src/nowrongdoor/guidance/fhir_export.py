@@ -27,12 +27,16 @@ def _value(points: int | float) -> dict[str, Any]:
 def score_bundle(instrument: Instrument, score: Score) -> dict[str, Any]:
     """Build and validate the Bundle for one scored response."""
     canonical = f"{instrument.url}|{instrument.version}" if instrument.url else None
+    chosen = score.chosen or tuple(
+        (instrument.items[i], instrument.items[i].options[p].coding)
+        for i, p in enumerate(score.positions or ())
+    )
     response: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "status": "completed",
         "item": [
             {"linkId": item.link_id, "text": item.text, "answer": [{"valueCoding": c.to_fhir()}]}
-            for item, c in score.chosen
+            for item, c in chosen
         ],
     }
     if canonical:

@@ -123,12 +123,15 @@ class Instrument:
     """Everything needed to score one questionnaire, read once from its data file."""
 
     __slots__ = (
+        "band_of_total",
         "bands",
         "code",
         "copyright",
+        "deciders",
         "flags",
         "items",
         "name",
+        "tables",
         "title",
         "total_code",
         "unweighted",
@@ -155,6 +158,20 @@ class Instrument:
         self.code, self.total_code, self.copyright = code, total_code, copyright
         self.items, self.unweighted = items, unweighted
         self.bands, self.flags = bands, flags
+        # Precomputed for the hot path: points by position per item, the items whose
+        # options can decide the band alone, and the band of every integer total.
+        self.tables = tuple(item.points for item in items)
+        self.deciders = tuple(
+            (index, tuple(option.decides_band for option in item.options))
+            for index, item in enumerate(items)
+            if any(option.decides_band for option in item.options)
+        )
+        self.band_of_total: dict[Points, str] = {
+            total: band.code
+            for band in bands
+            if isinstance(band.low, int) and isinstance(band.high, int)
+            for total in range(band.low, band.high + 1)
+        }
 
     @property
     def min_total(self) -> Points:
@@ -165,6 +182,9 @@ class Instrument:
         return sum(max(item.points) for item in self.items)
 
     def band_for(self, total: Points) -> str | None:
+        code = self.band_of_total.get(total)
+        if code is not None:
+            return code
         for band in self.bands:
             if band.low <= total <= band.high:
                 return band.code

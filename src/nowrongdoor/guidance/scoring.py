@@ -18,9 +18,23 @@ if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
 
 
 class Score:
-    """The result of scoring one response; `chosen` keeps the options for FHIR output."""
+    """The result of scoring one response.
 
-    __slots__ = ("band", "chosen", "flags", "ignored", "instrument", "items", "total", "unanswered")
+    `positions` (answers by position) or `chosen` (answers by coding) keep what was
+    answered, for FHIR output.
+    """
+
+    __slots__ = (
+        "band",
+        "chosen",
+        "flags",
+        "ignored",
+        "instrument",
+        "items",
+        "positions",
+        "total",
+        "unanswered",
+    )
 
     def __init__(
         self,
@@ -28,14 +42,16 @@ class Score:
         instrument: str,
         total: Points,
         band: str | None,
-        items: tuple[Points, ...],
-        flags: tuple[str, ...],
+        items: Sequence[Points],
+        flags: list[str],
+        positions: list[int] | None = None,
         chosen: tuple[tuple[Item, Coding], ...] = (),
         ignored: tuple[str, ...] | None = None,
         unanswered: tuple[str, ...] | None = None,
     ) -> None:
         self.instrument, self.total, self.band = instrument, total, band
         self.items, self.flags, self.chosen = items, flags, chosen
+        self.positions = positions
         self.ignored, self.unanswered = ignored, unanswered
 
     def to_json(self) -> dict[str, Any]:
@@ -59,10 +75,8 @@ def _total(points: list[Points]) -> Points:
     return int(total) if float(total).is_integer() else total
 
 
-def _flags(
-    instrument: Instrument, points: Sequence[Points | None], total: Points
-) -> tuple[str, ...]:
-    return tuple(flag.code for flag in instrument.flags if flag.raised(points, total))
+def _flags(instrument: Instrument, points: Sequence[Points | None], total: Points) -> list[str]:
+    return [flag.code for flag in instrument.flags if flag.raised(points, total)]
 
 
 def allowed_answer_counts(instrument: Instrument) -> tuple[int, ...]:
@@ -86,42 +100,60 @@ def _count_error(instrument: Instrument, given: int) -> InputError:
 
 def score_positions(instrument: Instrument, answers: Any) -> Score:
     """Score a list of option positions (0-based), as `nwd score` takes them."""
-    name = instrument.name
-    if not isinstance(answers, list):
-        raise InputError("answers", f"{name}: answers must be a list of option positions")
-    items = instrument.items
-    if len(answers) > len(items):
+    if type(answers) is not list:
+        raise InputError(
+            "answers", f"{instrument.name}: answers must be a list of option positions"
+        )
+    tables = instrument.tables
+    if len(answers) > len(tables):
         raise _count_error(instrument, len(answers))
     points: list[Points] = []
-    decided: str | None = None
+    append = points.append
     for index, position in enumerate(answers):
-        item = items[index]
-        if type(position) is not int or not 0 <= position < len(item.options):
-            shown = f'"{position}"' if isinstance(position, str) else repr(position)
-            if isinstance(position, bool) or position is None:
-                shown = str(position).lower() if position is not None else "null"
-            raise InputError(
-                f"answers.{index + 1}",
-                f"{name}: answer {index + 1} is {shown}, expected 0-{len(item.options) - 1}",
-            )
-        points.append(item.points[position])
-        if decided is None:
-            decided = item.options[position].decides_band
-    if len(answers) < len(items):
-        stopped_on = items[len(answers) - 1].options[answers[-1]] if answers else None
-        if stopped_on is None or not stopped_on.decides_band:
+        table = tables[index]
+        if type(position) is not int or not 0 <= position < len(table):
+            raise _position_error(instrument, index, position)
+        append(table[position])
+    decided = _decided_band(instrument, answers) if instrument.deciders else None
+    if len(answers) < len(tables):
+        stopped = len(answers) - 1
+        if not answers or instrument.items[stopped].options[answers[stopped]].decides_band is None:
             raise _count_error(instrument, len(answers))
     total = _total(points)
     return Score(
-        instrument=name,
+        instrument=instrument.name,
         total=total,
         band=decided or instrument.band_for(total),
-        items=tuple(points),
+        items=points,
         flags=_flags(instrument, points, total),
-        chosen=tuple(
-            (items[i], items[i].options[position].coding) for i, position in enumerate(answers)
-        ),
+        positions=answers,
     )
+
+
+def _position_error(instrument: Instrument, index: int, position: Any) -> InputError:
+    if isinstance(position, str):
+        shown = f'"{position}"'
+    elif position is None or isinstance(position, bool):
+        shown = json_literal(position)
+    else:
+        shown = repr(position)
+    expected = len(instrument.tables[index]) - 1
+    return InputError(
+        f"answers.{index + 1}",
+        f"{instrument.name}: answer {index + 1} is {shown}, expected 0-{expected}",
+    )
+
+
+def json_literal(value: bool | None) -> str:
+    return "null" if value is None else str(value).lower()
+
+
+def _decided_band(instrument: Instrument, answers: list[int]) -> str | None:
+    """The band chosen by the first answered option that decides alone (FAST item 1)."""
+    for index, bands in instrument.deciders:
+        if index < len(answers) and bands[answers[index]] is not None:
+            return bands[answers[index]]
+    return None
 
 
 def _response_answers(response: Any) -> dict[str, list[Any]]:
@@ -186,7 +218,7 @@ def score_response(instrument: Instrument, response: Any) -> Score:
         instrument=name,
         total=total,
         band=instrument.band_for(total),
-        items=tuple(points),
+        items=points,
         flags=_flags(instrument, by_item, total),
         chosen=tuple(chosen),
         ignored=instrument.unweighted,
