@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run_nwd
 from fhir.resources.R4B.bundle import Bundle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import run_nwd
 from nowrongdoor.guidance.schemas import ScoreRequest, ScoreResult
 
 
@@ -28,7 +28,8 @@ def test_score_prints_the_contract_example() -> None:
 
 def test_score_reads_a_file_argument() -> None:
     done = run_nwd("score", "phq9", "examples/phq9.json")
-    assert done.returncode == 0 and json.loads(done.stdout)["band"] == "moderate"
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["band"] == "moderate"
 
 
 BAD_INPUT = [
@@ -57,7 +58,8 @@ def test_bad_input_exits_2_with_one_line_naming_the_item(
     done = run_nwd("score", instrument, "-", stdin=stdin)
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr.count("\n") == 1 and done.stderr.startswith(message), done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(message), done.stderr
 
 
 def test_missing_file_is_exit_2() -> None:
@@ -68,7 +70,8 @@ def test_missing_file_is_exit_2() -> None:
 
 def test_unknown_option_is_exit_2_in_one_line() -> None:
     done = run_nwd("score", "phq9", "--colour")
-    assert (done.returncode, done.stdout) == (2, "") and done.stderr.count("\n") == 1
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.count("\n") == 1
 
 
 @settings(max_examples=15)
@@ -144,15 +147,16 @@ def test_batch_scores_good_lines_and_reports_bad_ones_by_number(tmp_path: object
     assert done.returncode == 2
     results = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["total"] for r in results] == [0, 27]
-    assert done.stderr.splitlines() == [
-        "line 2: phq9: answer 9 is 4, expected 0-3",
-        "line 4: phq9: malformed JSON: Expecting value: line 1 column 1 (char 0)",
-    ]
+    reported = done.stderr.splitlines()
+    assert reported[0] == "line 2: phq9: answer 9 is 4, expected 0-3"
+    assert reported[1].startswith("line 4: phq9: malformed JSON: ")
+    assert len(reported) == 2
 
 
 def test_batch_of_good_lines_exits_0() -> None:
     done = run_nwd("score", "gad7", "--batch", "-", stdin='{"answers": [1,1,1,1,1,1,1]}\n')
-    assert done.returncode == 0 and json.loads(done.stdout)["band"] == "mild"
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["band"] == "mild"
 
 
 @settings(max_examples=500)
@@ -163,7 +167,9 @@ def test_batch_of_good_lines_exits_0() -> None:
         max_size=2,
     )
 )
-def test_published_schema_accepts_exactly_what_the_engine_accepts(request: dict[str, object]) -> None:
+def test_published_schema_accepts_exactly_what_the_engine_accepts(
+    request: dict[str, object],
+) -> None:
     """The pydantic model (schema, API) and the engine's own check must not disagree."""
     from pydantic import ValidationError
 

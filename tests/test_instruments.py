@@ -9,8 +9,8 @@ import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from instrument_facts import FACTS, FAST_DECIDES, expected, positions_for_total
 
+from instrument_facts import FACTS, FAST_DECIDES, expected, positions_for_total
 from nowrongdoor.errors import InputError
 from nowrongdoor.guidance import instruments
 from nowrongdoor.guidance.questionnaire import WEIGHT_EXTENSIONS
@@ -32,9 +32,13 @@ def test_all_eight_instruments_of_the_guidance_are_shipped() -> None:
 def test_questionnaire_file_is_valid_fhir_r4(name: str) -> None:
     data = json.loads((FOLDER / f"{name}.json").read_text(encoding="utf-8"))
     Questionnaire.model_validate(data)
-    assert data["id"] == data["name"] == name
-    assert data["url"].endswith(f"/Questionnaire/{name}") and data["version"]
-    assert data["title"] and data["status"] == "active"
+    fhir_id = name.replace("_", "-")  # FHIR ids allow no underscore
+    assert data["name"] == name
+    assert data["id"] == fhir_id
+    assert data["url"].endswith(f"/Questionnaire/{fhir_id}")
+    assert data["version"]
+    assert data["title"]
+    assert data["status"] == "active"
     assert len(data["copyright"]) > 40, "copyright must state the source and licence terms"
 
 
@@ -44,10 +48,14 @@ def test_every_item_has_code_wording_and_weighted_codings(name: str) -> None:
     questions = [i for i in data["item"] if i["type"] == "choice"]
     assert len(questions) == len(FACTS[name].points)
     for item in questions:
-        assert item["linkId"] and item["code"] and len(item["text"]) > 5
+        assert item["linkId"]
+        assert item["code"]
+        assert len(item["text"]) > 5
         for option in item["answerOption"]:
             coding = option["valueCoding"]
-            assert coding["system"] and coding["code"] and coding["display"]
+            assert coding["system"]
+            assert coding["code"]
+            assert coding["display"]
             urls = [e["url"] for e in option["extension"]]
             assert WEIGHT_EXTENSIONS[0] in urls
 
@@ -61,7 +69,8 @@ def test_option_points_are_the_published_points(name: str) -> None:
 @pytest.mark.parametrize("name", [n for n in NAMES if FACTS[n].panel])
 def test_loinc_panel_and_total_codes(name: str) -> None:
     instrument = instruments.load(name)
-    assert instrument.code is not None and instrument.code.code == FACTS[name].panel
+    assert instrument.code is not None
+    assert instrument.code.code == FACTS[name].panel
     assert instrument.total_code is not None
     assert instrument.total_code.code == FACTS[name].total_code
 
@@ -93,7 +102,9 @@ def test_bands_partition_the_range_and_rise_with_the_total() -> None:
         instrument = instruments.load(name)
         order = [band.code for band in instrument.bands]
         assert order == [code for code, _, _ in FACTS[name].bands]
-        seen = [instrument.band_for(t) for t in range(instrument.min_total, instrument.max_total + 1)]
+        seen = [
+            instrument.band_for(t) for t in range(instrument.min_total, instrument.max_total + 1)
+        ]
         assert None not in seen
         indexes = [order.index(code) for code in seen if code is not None]
         assert indexes == sorted(indexes), f"{name}: bands must rise with the total"
@@ -134,7 +145,8 @@ def test_barc10_47_is_the_higher_recovery_capital_cut_off() -> None:
 @pytest.mark.parametrize(("position", "band"), sorted(FAST_DECIDES.items()))
 def test_fast_item_one_decides_alone(position: int, band: str) -> None:
     result = score("fast", [position])
-    assert result["band"] == band and result["items"] == [F_POINTS[position]]
+    assert result["band"] == band
+    assert result["items"] == [F_POINTS[position]]
 
 
 F_POINTS = [0, 1, 2, 3, 4]
@@ -178,7 +190,8 @@ def test_every_flag_on_both_sides(name: str, positions: list[int], flag: str, ra
 
 def test_self_harm_flag_is_raised_whatever_the_total() -> None:
     result = score("phq9", [0] * 8 + [1])
-    assert result["band"] == "none-minimal" and "self-harm-thoughts" in result["flags"]
+    assert result["band"] == "none-minimal"
+    assert "self-harm-thoughts" in result["flags"]
 
 
 def answer_lists(name: str) -> st.SearchStrategy[list[int]]:
@@ -189,7 +202,9 @@ def answer_lists(name: str) -> st.SearchStrategy[list[int]]:
 @pytest.mark.parametrize("name", NAMES)
 @settings(max_examples=10_000)
 @given(data=st.data())
-def test_total_is_the_sum_of_published_points_and_band_follows(name: str, data: st.DataObject) -> None:
+def test_total_is_the_sum_of_published_points_and_band_follows(
+    name: str, data: st.DataObject
+) -> None:
     positions = data.draw(answer_lists(name))
     result = score(name, positions)
     assert result == expected(name, positions)

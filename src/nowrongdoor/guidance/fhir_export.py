@@ -26,7 +26,9 @@ def _value(points: int | float) -> dict[str, Any]:
 
 def score_bundle(instrument: Instrument, score: Score) -> dict[str, Any]:
     """Build and validate the Bundle for one scored response."""
-    canonical = f"{instrument.url}|{instrument.version}" if instrument.url else None
+    canonical = instrument.url
+    if canonical and instrument.version:
+        canonical += f"|{instrument.version}"
     chosen = score.chosen or tuple(
         (instrument.items[i], instrument.items[i].options[p].coding)
         for i, p in enumerate(score.positions or ())
@@ -35,7 +37,8 @@ def score_bundle(instrument: Instrument, score: Score) -> dict[str, Any]:
         "resourceType": "QuestionnaireResponse",
         "status": "completed",
         "item": [
-            {"linkId": item.link_id, "text": item.text, "answer": [{"valueCoding": c.to_fhir()}]}
+            {"linkId": item.link_id, "answer": [{"valueCoding": c.to_fhir()}]}
+            | ({"text": item.text} if item.text else {})
             for item, c in chosen
         ],
     }

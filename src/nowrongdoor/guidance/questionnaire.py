@@ -224,17 +224,27 @@ def _coding(data: JSON) -> Coding:
 
 
 def _contained_value_sets(questionnaire: JSON) -> dict[str, list[JSON]]:
-    """Concepts of each contained ValueSet, by local reference (`#id`), with their systems."""
+    """Concepts of each contained ValueSet, by local reference (`#id`), with their systems.
+
+    A concept listed both in `compose` and in a pre-computed `expansion` is one option;
+    its weight is taken from whichever of the two carries one.
+    """
     value_sets: dict[str, list[JSON]] = {}
     for resource in questionnaire.get("contained", ()):
         if resource.get("resourceType") != "ValueSet":
             continue
-        concepts: list[JSON] = []
-        for include in resource.get("compose", {}).get("include", ()):
-            for concept in include.get("concept", ()):
-                concepts.append({**concept, "system": include.get("system")})
-        concepts.extend(resource.get("expansion", {}).get("contains", ()))
-        value_sets["#" + str(resource.get("id"))] = concepts
+        concepts: dict[tuple[str | None, str], JSON] = {}
+        listed = [
+            {**concept, "system": include.get("system")}
+            for include in resource.get("compose", {}).get("include", ())
+            for concept in include.get("concept", ())
+        ]
+        listed.extend(resource.get("expansion", {}).get("contains", ()))
+        for concept in listed:
+            key = (concept.get("system"), str(concept.get("code")))
+            if key not in concepts or _weight(concepts[key]) is None:
+                concepts[key] = concept
+        value_sets["#" + str(resource.get("id"))] = list(concepts.values())
     return value_sets
 
 
