@@ -1,0 +1,313 @@
+"""The named facts rule triggers are written in, derived once per case.
+
+Each fact is True, False, a number or a word — or None when the case does not say
+(invariant N4: unknown is not no). Aggregates over several answers follow three-valued
+logic: any True makes "any" True; it is False only when every answer is known to be False.
+Every fact is listed in `FACTS` with the words used in `why` and the `ASK-*` code that asks
+for it when it is unknown and a rule needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from nowrongdoor.guidance.pathway.case import Case
+from nowrongdoor.guidance.scoring import Score
+
+COMMON_CONDITIONS = frozenset(
+    {"depression", "anxiety", "panic", "social-anxiety", "phobia", "ocd", "ptsd"}
+)
+SEVERE_CONDITIONS = frozenset({"psychosis", "bipolar"})
+OPIOIDS = frozenset({"heroin", "other-opioid"})
+NO_ABRUPT_STOP = frozenset({"benzodiazepine", "gbl-ghb"})
+
+
+class Fact(NamedTuple):
+    """What a fact means in words, and which ASK code asks for it when unknown."""
+
+    words: str
+    ask: str
+
+
+FACTS: dict[str, Fact] = {
+    "setting": Fact("the setting", "ASK-SETTING"),
+    "age": Fact("age", "ASK-AGE"),
+    "follow_up": Fact("whether this is a follow-up contact", "ASK-CONTACT"),
+    "audit_total": Fact("AUDIT total", "ASK-ALCOHOL"),
+    "audit_c_positive": Fact("AUDIT-C result", "ASK-ALCOHOL"),
+    "full_audit_done": Fact("whether the full AUDIT was done", "ASK-ALCOHOL"),
+    "sadq_total": Fact("SADQ total", "ASK-ALCOHOL"),
+    "units_per_day": Fact("units of alcohol a day", "ASK-ALCOHOL"),
+    "drinks_on_waking": Fact("drinking on waking to stop the shakes", "ASK-ALCOHOL"),
+    "withdrawal_seizures_or_dts": Fact(
+        "any history of withdrawal seizures or delirium tremens", "ASK-ALCOHOL"
+    ),
+    "alcohol_use": Fact("whether the person drinks", "ASK-ALCOHOL"),
+    "alcohol_dependence": Fact("alcohol dependence", "ASK-ALCOHOL"),
+    "abstinent": Fact("whether now abstinent", "ASK-ALCOHOL"),
+    "alcohol_screened": Fact("an alcohol screen", "ASK-ALCOHOL"),
+    "drug_answers": Fact("drug-use answers", "ASK-DRUGS"),
+    "drug_use": Fact("drug use other than as prescribed", "ASK-DRUGS"),
+    "drug_details_missing": Fact("details of each drug used", "ASK-DRUG-DETAILS"),
+    "drug_days_max": Fact("days a drug was used in the past 28", "ASK-DRUG-DETAILS"),
+    "drug_dependence": Fact("dependence on an illicit drug", "ASK-DRUGS"),
+    "non_dependent_drug_use": Fact("drug use without dependence", "ASK-DRUGS"),
+    "no_abrupt_stop_dependence": Fact(
+        "dependence on alcohol, GBL/GHB or benzodiazepines", "ASK-DRUGS"
+    ),
+    "injecting": Fact("injecting", "ASK-DRUG-DETAILS"),
+    "opioid_use": Fact("opioid use (including substitute medication)", "ASK-DRUGS"),
+    "benzodiazepine_use": Fact("benzodiazepine use", "ASK-DRUGS"),
+    "on_ost": Fact("opioid substitution treatment", "ASK-TREATMENT"),
+    "ost_using_on_top": Fact("illicit opioid use on top of substitute medication", "ASK-TREATMENT"),
+    "substance_use": Fact("any alcohol or drug use", "ASK-SUBSTANCE-USE"),
+    "substance_problem": Fact("a substance use problem", "ASK-SUBSTANCE-USE"),
+    "dependence": Fact("dependence on illicit drugs or alcohol", "ASK-SUBSTANCE-USE"),
+    "mental_health_known": Fact("a mental health screen or diagnosis", "ASK-MENTAL-HEALTH"),
+    "common_mental_health": Fact("depression or an anxiety disorder", "ASK-MENTAL-HEALTH"),
+    "severe_mental_illness": Fact("psychosis or bipolar disorder", "ASK-MENTAL-HEALTH"),
+    "personality_disorder": Fact("personality disorder", "ASK-MENTAL-HEALTH"),
+    "mental_health_problem": Fact("a mental health problem", "ASK-MENTAL-HEALTH"),
+    "cognitive_impairment": Fact(
+        "dementia or alcohol-related brain damage", "ASK-MENTAL-HEALTH"
+    ),
+    "phq9_item9": Fact("PHQ-9 item 9", "ASK-SUICIDE-RISK"),
+    "suicidal_thoughts": Fact("suicidal thoughts", "ASK-SUICIDE-RISK"),
+    "in_crisis": Fact("whether in mental health crisis", "ASK-MENTAL-HEALTH"),
+    "smokes": Fact("smoking", "ASK-TOBACCO"),
+    "in_treatment": Fact("contact with a drug and alcohol service", "ASK-TREATMENT"),
+    "unable_to_change": Fact(
+        "being unable to change use because of mental health problems", "ASK-TREATMENT"
+    ),
+    "able_to_attend": Fact("being able to attend sessions", "ASK-ENGAGEMENT"),
+    "motivated": Fact("motivation to limit use", "ASK-ENGAGEMENT"),
+    "confined": Fact("use confined to circumscribed contexts", "ASK-ENGAGEMENT"),
+    "intoxicated_now": Fact("intoxication at this contact", "ASK-ENGAGEMENT"),
+    "intoxicated_sessions": Fact("sessions in a row attended intoxicated", "ASK-ENGAGEMENT"),
+    "declines_help": Fact("whether help is declined", "ASK-ENGAGEMENT"),
+    "children": Fact("children in the household", "ASK-CIRCUMSTANCES"),
+    "has_carer": Fact("a carer or family member involved", "ASK-CIRCUMSTANCES"),
+    "housing": Fact("housing", "ASK-CIRCUMSTANCES"),
+    "housing_need": Fact("housing need", "ASK-CIRCUMSTANCES"),
+    "released_days_ago": Fact("days since release from prison", "ASK-CIRCUMSTANCES"),
+    "recent_detox": Fact("recent detox or abstinence", "ASK-CIRCUMSTANCES"),
+    "pregnant_or_postnatal": Fact("pregnancy or recent birth", "ASK-CIRCUMSTANCES"),
+    "domestic_abuse": Fact("domestic abuse", "ASK-CIRCUMSTANCES"),
+    "sells_sex": Fact("selling sex", "ASK-CIRCUMSTANCES"),
+    "refugee": Fact("refugee or asylum seeker status", "ASK-CIRCUMSTANCES"),
+    "no_recourse": Fact("no recourse to public funds", "ASK-CIRCUMSTANCES"),
+    "money_or_work_needs": Fact("debt, benefit or employment needs", "ASK-CIRCUMSTANCES"),
+    "mental_health_act_concern": Fact("a Mental Health Act concern", "ASK-CIRCUMSTANCES"),
+    "iapt_status": Fact("suitability for NHS Talking Therapies", "ASK-MENTAL-HEALTH"),
+}
+
+
+def any3(values: Iterable[bool | None]) -> bool | None:
+    """Three-valued OR: True if any is True, False only if all are known False."""
+    unknown = False
+    for value in values:
+        if value:
+            return True
+        if value is None:
+            unknown = True
+    return None if unknown else False
+
+
+def all3(values: Iterable[bool | None]) -> bool | None:
+    """Three-valued AND: False if any is False, True only if all are known True."""
+    unknown = False
+    for value in values:
+        if value is False:
+            return False
+        if value is None:
+            unknown = True
+    return None if unknown else True
+
+
+def _not(value: bool | None) -> bool | None:
+    return None if value is None else not value
+
+
+def _at_least(value: float | None, threshold: float) -> bool | None:
+    return None if value is None else value >= threshold
+
+
+def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
+    """All facts of one case, by name (see `FACTS`)."""
+    alcohol, mh = case.alcohol, case.mental_health
+    drugs = case.drugs
+    ost = case.opioid_substitution
+    treatment, engagement, circumstances = case.treatment, case.engagement, case.circumstances
+    audit = scores.get("audit")
+    audit_c = scores.get("audit_c")
+    sadq = scores.get("sadq")
+    phq9 = scores.get("phq9")
+    gad7 = scores.get("gad7")
+
+    def a(name: str) -> Any:
+        return getattr(alcohol, name) if alcohol else None
+
+    def e(name: str) -> Any:
+        return getattr(engagement, name) if engagement else None
+
+    def c(name: str) -> Any:
+        return getattr(circumstances, name) if circumstances else None
+
+    facts: dict[str, Any] = {
+        "setting": case.setting,
+        "age": case.age,
+        "follow_up": None if case.contact is None else case.contact == "follow-up",
+        "audit_total": audit.total if audit else None,
+        "audit_c_positive": ("positive" in audit_c.flags) if audit_c else None,
+        "full_audit_done": audit is not None,
+        "sadq_total": sadq.total if sadq else None,
+        "units_per_day": a("units_per_day"),
+        "drinks_on_waking": a("drinks_on_waking"),
+        "withdrawal_seizures_or_dts": a("withdrawal_seizures_or_dts"),
+        "abstinent": a("abstinent"),
+        "phq9_item9": phq9.items[8] if phq9 else None,
+        "suicidal_thoughts": mh.suicidal_thoughts if mh else None,
+        "in_crisis": mh.in_crisis if mh else None,
+        "smokes": case.tobacco.smokes if case.tobacco else None,
+        "in_treatment": treatment.in_drug_alcohol_service if treatment else None,
+        "unable_to_change": treatment.unable_to_change_due_to_mental_health if treatment else None,
+        "able_to_attend": e("able_to_attend"),
+        "motivated": e("motivated_to_limit_use"),
+        "confined": e("use_confined_to_contexts"),
+        "intoxicated_now": e("intoxicated_now"),
+        "intoxicated_sessions": e("consecutive_intoxicated_sessions"),
+        "declines_help": e("declines_help"),
+        "children": c("children_in_household"),
+        "has_carer": c("has_carer"),
+        "housing": c("housing"),
+        "released_days_ago": c("released_from_prison_days_ago"),
+        "recent_detox": c("recent_detox_or_abstinence"),
+        "pregnant_or_postnatal": c("pregnant_or_postnatal"),
+        "domestic_abuse": c("domestic_abuse"),
+        "sells_sex": c("sells_sex"),
+        "refugee": c("refugee_or_asylum_seeker"),
+        "no_recourse": c("no_recourse_to_public_funds"),
+        "mental_health_act_concern": c("mental_health_act_concern"),
+        "money_or_work_needs": any3([c("debt_or_benefit_needs"), c("employment_needs")]),
+    }
+    if circumstances and circumstances.released_from_prison_days_ago is None and case.setting in (
+        "prison",
+        "criminal-justice",
+    ):
+        facts["released_days_ago"] = None
+    housing = facts["housing"]
+    facts["housing_need"] = None if housing is None else housing in ("unstable", "homeless")
+
+    # Alcohol: AUDIT, AUDIT-C, SADQ and the alcohol answers, each of which may be missing.
+    audit_item1 = audit.items[0] if audit else (audit_c.items[0] if audit_c else None)
+    units = facts["units_per_day"]
+    facts["alcohol_screened"] = bool(audit or audit_c or scores.get("fast"))
+    facts["alcohol_use"] = any3(
+        [
+            None if audit_item1 is None else audit_item1 > 0,
+            None if units is None else units > 0,
+            None if a("abstinent") is None else (None if a("abstinent") else None),
+        ]
+    )
+    if audit_item1 == 0 or units == 0 or a("abstinent"):
+        facts["alcohol_use"] = facts["alcohol_use"] or False
+    facts["alcohol_dependence"] = any3(
+        [
+            _at_least(facts["audit_total"], 20),
+            a("dependence_suspected"),
+            _at_least(facts["sadq_total"], 16),
+        ]
+    )
+
+    # Drugs: one entry per substance; prescribed use as directed is not misuse.
+    if drugs is None:
+        misuse: list[Any] = []
+        facts["drug_answers"] = False
+        facts["drug_use"] = None
+        facts["drug_details_missing"] = False
+    else:
+        misuse = [d for d in drugs if d.prescribed is not True]
+        facts["drug_answers"] = True
+        facts["drug_use"] = bool(misuse)
+        facts["drug_details_missing"] = any(
+            d.substance is None
+            or d.route is None
+            or d.days_used_past_28 is None
+            or d.typical_amount is None
+            for d in drugs
+        )
+    known_drugs = drugs or []
+    facts["drug_days_max"] = max(
+        (d.days_used_past_28 for d in misuse if d.days_used_past_28 is not None), default=None
+    )
+    facts["drug_dependence"] = (
+        None if drugs is None else any3(d.dependence_suspected for d in misuse)
+    )
+    facts["non_dependent_drug_use"] = (
+        None if drugs is None else any3(_not(d.dependence_suspected) for d in misuse)
+    )
+    facts["injecting"] = (
+        None
+        if drugs is None
+        else any3(
+            True
+            if d.route == "injected" or (d.injecting_days_past_28 or 0) > 0
+            else (None if d.route is None and d.injecting_days_past_28 is None else False)
+            for d in known_drugs
+        )
+    )
+    on_ost = None if ost is None else ost.medication is not None or ost.using_on_top is not None
+    facts["on_ost"] = on_ost
+    facts["ost_using_on_top"] = ost.using_on_top if ost else None
+    opioid_drug = None if drugs is None else any(d.substance in OPIOIDS for d in known_drugs)
+    facts["opioid_use"] = any3([opioid_drug, on_ost])
+    facts["benzodiazepine_use"] = (
+        None if drugs is None else any(d.substance == "benzodiazepine" for d in known_drugs)
+    )
+    facts["no_abrupt_stop_dependence"] = any3(
+        [
+            facts["alcohol_dependence"],
+            None
+            if drugs is None
+            else any3(d.dependence_suspected for d in known_drugs if d.substance in NO_ABRUPT_STOP),
+        ]
+    )
+    facts["dependence"] = any3([facts["alcohol_dependence"], facts["drug_dependence"]])
+    facts["substance_use"] = any3([facts["alcohol_use"], facts["drug_use"], on_ost])
+    facts["substance_problem"] = any3(
+        [
+            _at_least(facts["audit_total"], 8),
+            facts["audit_c_positive"],
+            facts["alcohol_dependence"],
+            facts["drug_dependence"],
+            None if facts["drug_use"] is None else _at_least(facts["drug_days_max"] or 0, 8),
+            facts["injecting"],
+            facts["ost_using_on_top"],
+        ]
+    )
+
+    # Mental health: a diagnosis, or caseness on PHQ-9 / GAD-7.
+    conditions = set(mh.conditions) if mh and mh.conditions is not None else None
+    caseness = [
+        ("caseness" in phq9.flags) if phq9 else None,
+        ("caseness" in gad7.flags) if gad7 else None,
+    ]
+    facts["mental_health_known"] = conditions is not None or phq9 is not None or gad7 is not None
+    common = None if conditions is None else bool(conditions & COMMON_CONDITIONS)
+    facts["common_mental_health"] = any3([common, *caseness])
+    facts["severe_mental_illness"] = (
+        None if conditions is None else bool(conditions & SEVERE_CONDITIONS)
+    )
+    facts["personality_disorder"] = (
+        None if conditions is None else "personality-disorder" in conditions
+    )
+    facts["cognitive_impairment"] = (
+        None
+        if conditions is None
+        else bool(conditions & {"dementia", "alcohol-related-brain-damage"})
+    )
+    facts["mental_health_problem"] = any3(
+        [None if conditions is None else bool(conditions), *caseness, facts["suicidal_thoughts"]]
+    )
+    return facts
