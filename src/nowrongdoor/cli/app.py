@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from typing import Annotated
 
 import typer
 
@@ -29,6 +30,56 @@ def score(ctx: typer.Context) -> None:
 
 class SchemaName(StrEnum):
     score = "score"
+    case = "case"
+    assessment = "assessment"
+
+
+class Format(StrEnum):
+    json = "json"
+    text = "text"
+
+
+@app.command()
+def assess(
+    file: Annotated[str, typer.Argument(help="case JSON, or - for stdin")] = "-",
+    output: Annotated[
+        Format, typer.Option("--format", help="json, or text for a person")
+    ] = Format.json,
+    batch: Annotated[str | None, typer.Option(help="one case per line (JSONL)")] = None,
+) -> None:
+    """Assess one case against the pathway rules: what to ask, offer, refer, and why."""
+    import sys
+
+    from nowrongdoor.cli import assess as command
+    from nowrongdoor.errors import InputError
+
+    try:
+        if batch:
+            raise typer.Exit(command.assess_lines(batch, sys.stdin, sys.stdout, sys.stderr))
+        assessment = command.assess_one(file, sys.stdin)
+    except InputError as error:
+        command.fail(error)
+    if output is Format.text:
+        sys.stdout.write(command.as_text(assessment))
+    else:
+        sys.stdout.write(json.dumps(assessment, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def rules(
+    code: Annotated[str | None, typer.Argument(help="show one rule")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for machines")] = False,
+) -> None:
+    """List the pathway rule catalogue (code, priority, when, source)."""
+    import sys
+
+    from nowrongdoor.cli import assess as command
+    from nowrongdoor.errors import InputError
+
+    try:
+        command.rules_table(code, as_json, sys.stdout)
+    except InputError as error:
+        command.fail(error)
 
 
 @app.command()

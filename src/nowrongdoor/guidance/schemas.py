@@ -6,7 +6,7 @@ tests check that these models accept and reject exactly what the engine does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
@@ -39,8 +39,65 @@ class ScoreResult(BaseModel):
     )
 
 
+class ScoreSummary(BaseModel):
+    total: int | float
+    band: str | None
+    flags: list[str]
+    items: list[int | float]
+
+
+class IaptSuitability(BaseModel):
+    status: Literal["suitable", "not-initially-suitable", "needs-assessment", "not-applicable"]
+    because: list[str] = Field(description="rule codes or short reason codes")
+
+
+class CareCoordination(BaseModel):
+    coordinator_from: Literal[
+        "community-mental-health-team",
+        "drug-alcohol-service",
+        "homelessness-service",
+        "primary-care",
+        "social-services",
+    ]
+    under_cpa: bool
+    because: list[str]
+
+
+class Recommendation(BaseModel):
+    code: str
+    priority: Literal["urgent", "soon", "routine"]
+    text: str
+    source: str = Field(min_length=1)
+    why: list[str] = Field(min_length=1, description="the facts that fired it, in words")
+
+
+class RuleSetInfo(BaseModel):
+    name: str
+    version: str
+    sha256: str
+
+
+class Assessment(BaseModel):
+    """Output of `nwd assess`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_: Literal["nowrongdoor.assessment/1"] = Field(alias="schema")
+    ruleset: RuleSetInfo
+    scores: dict[str, ScoreSummary]
+    iapt_suitability: IaptSuitability
+    care_coordination: CareCoordination | None
+    recommendations: list[Recommendation]
+
+
 def json_schema(name: str) -> dict[str, Any]:
     """The JSON Schemas `nwd schema NAME` prints."""
+    if name == "case":
+        from nowrongdoor.guidance.pathway.case import Case
+
+        return Case.model_json_schema()
+    if name == "assessment":
+        return Assessment.model_json_schema(by_alias=True)
     if name == "score":
         return {
             "request": ScoreRequest.model_json_schema(),

@@ -53,25 +53,22 @@ FACTS: dict[str, Fact] = {
     "drug_days_max": Fact("days a drug was used in the past 28", "ASK-DRUG-DETAILS"),
     "drug_dependence": Fact("dependence on an illicit drug", "ASK-DRUGS"),
     "non_dependent_drug_use": Fact("drug use without dependence", "ASK-DRUGS"),
-    "no_abrupt_stop_dependence": Fact(
-        "dependence on alcohol, GBL/GHB or benzodiazepines", "ASK-DRUGS"
-    ),
+    "no_abrupt_stop_dependence": Fact("dependence on alcohol, GBL/GHB or benzodiazepines", ""),
     "injecting": Fact("injecting", "ASK-DRUG-DETAILS"),
-    "opioid_use": Fact("opioid use (including substitute medication)", "ASK-DRUGS"),
+    "opioid_use": Fact("opioid use (including substitute medication)", ""),
     "benzodiazepine_use": Fact("benzodiazepine use", "ASK-DRUGS"),
+    "prescribed_medication": Fact("prescribed or substitute medication", "ASK-TREATMENT"),
     "on_ost": Fact("opioid substitution treatment", "ASK-TREATMENT"),
     "ost_using_on_top": Fact("illicit opioid use on top of substitute medication", "ASK-TREATMENT"),
-    "substance_use": Fact("any alcohol or drug use", "ASK-SUBSTANCE-USE"),
-    "substance_problem": Fact("a substance use problem", "ASK-SUBSTANCE-USE"),
-    "dependence": Fact("dependence on illicit drugs or alcohol", "ASK-SUBSTANCE-USE"),
+    "substance_use": Fact("any alcohol or drug use", ""),
+    "substance_problem": Fact("a substance use problem", ""),
+    "dependence": Fact("dependence on illicit drugs or alcohol", ""),
     "mental_health_known": Fact("a mental health screen or diagnosis", "ASK-MENTAL-HEALTH"),
     "common_mental_health": Fact("depression or an anxiety disorder", "ASK-MENTAL-HEALTH"),
     "severe_mental_illness": Fact("psychosis or bipolar disorder", "ASK-MENTAL-HEALTH"),
     "personality_disorder": Fact("personality disorder", "ASK-MENTAL-HEALTH"),
-    "mental_health_problem": Fact("a mental health problem", "ASK-MENTAL-HEALTH"),
-    "cognitive_impairment": Fact(
-        "dementia or alcohol-related brain damage", "ASK-MENTAL-HEALTH"
-    ),
+    "mental_health_problem": Fact("a mental health problem", ""),
+    "cognitive_impairment": Fact("dementia or alcohol-related brain damage", "ASK-MENTAL-HEALTH"),
     "phq9_item9": Fact("PHQ-9 item 9", "ASK-SUICIDE-RISK"),
     "suicidal_thoughts": Fact("suicidal thoughts", "ASK-SUICIDE-RISK"),
     "in_crisis": Fact("whether in mental health crisis", "ASK-MENTAL-HEALTH"),
@@ -101,6 +98,29 @@ FACTS: dict[str, Fact] = {
     "mental_health_act_concern": Fact("a Mental Health Act concern", "ASK-CIRCUMSTANCES"),
     "iapt_status": Fact("suitability for NHS Talking Therapies", "ASK-MENTAL-HEALTH"),
 }
+
+
+# Facts made of other facts: when one is unknown, ask for its unknown parts.
+PARTS: dict[str, tuple[str, ...]] = {
+    "substance_use": ("alcohol_use", "drug_use"),
+    "substance_problem": ("alcohol_use", "alcohol_dependence", "drug_use", "drug_dependence"),
+    "dependence": ("alcohol_dependence", "drug_dependence"),
+    "no_abrupt_stop_dependence": ("alcohol_dependence", "drug_dependence"),
+    "mental_health_problem": ("common_mental_health",),
+    "opioid_use": ("drug_use",),
+    "injecting": ("drug_use",),
+    "drug_days_max": ("drug_use",),
+}
+
+
+def asks_for(name: str, facts: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (ASK code, words) pairs that would settle an unknown fact."""
+    fact = FACTS.get(name)
+    parts = [p for p in PARTS.get(name, ()) if facts.get(p) is None]
+    if not parts and fact and fact.ask:
+        return [(fact.ask, fact.words)]
+    parts = parts or list(PARTS.get(name, ()))
+    return [pair for part in parts for pair in asks_for(part, facts)]
 
 
 def any3(values: Iterable[bool | None]) -> bool | None:
@@ -191,9 +211,14 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         "mental_health_act_concern": c("mental_health_act_concern"),
         "money_or_work_needs": any3([c("debt_or_benefit_needs"), c("employment_needs")]),
     }
-    if circumstances and circumstances.released_from_prison_days_ago is None and case.setting in (
-        "prison",
-        "criminal-justice",
+    if (
+        circumstances
+        and circumstances.released_from_prison_days_ago is None
+        and case.setting
+        in (
+            "prison",
+            "criminal-justice",
+        )
     ):
         facts["released_days_ago"] = None
     housing = facts["housing"]
@@ -203,22 +228,27 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
     audit_item1 = audit.items[0] if audit else (audit_c.items[0] if audit_c else None)
     units = facts["units_per_day"]
     facts["alcohol_screened"] = bool(audit or audit_c or scores.get("fast"))
+    facts["alcohol_screened"] = facts["alcohol_screened"] or alcohol is not None
     facts["alcohol_use"] = any3(
         [
             None if audit_item1 is None else audit_item1 > 0,
             None if units is None else units > 0,
-            None if a("abstinent") is None else (None if a("abstinent") else None),
         ]
     )
     if audit_item1 == 0 or units == 0 or a("abstinent"):
         facts["alcohol_use"] = facts["alcohol_use"] or False
-    facts["alcohol_dependence"] = any3(
+    dependence_signs = any3(
         [
             _at_least(facts["audit_total"], 20),
             a("dependence_suspected"),
             _at_least(facts["sadq_total"], 16),
         ]
     )
+    if dependence_signs is None and (
+        audit is not None or facts["alcohol_use"] is False or a("dependence_suspected") is False
+    ):
+        dependence_signs = False  # a full AUDIT under 20, or no drinking, settles it
+    facts["alcohol_dependence"] = dependence_signs
 
     # Drugs: one entry per substance; prescribed use as directed is not misuse.
     if drugs is None:
@@ -262,6 +292,9 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
     facts["ost_using_on_top"] = ost.using_on_top if ost else None
     opioid_drug = None if drugs is None else any(d.substance in OPIOIDS for d in known_drugs)
     facts["opioid_use"] = any3([opioid_drug, on_ost])
+    facts["prescribed_medication"] = any3(
+        [on_ost, None if drugs is None else any(d.prescribed is True for d in known_drugs)]
+    )
     facts["benzodiazepine_use"] = (
         None if drugs is None else any(d.substance == "benzodiazepine" for d in known_drugs)
     )
@@ -289,10 +322,7 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
 
     # Mental health: a diagnosis, or caseness on PHQ-9 / GAD-7.
     conditions = set(mh.conditions) if mh and mh.conditions is not None else None
-    caseness = [
-        ("caseness" in phq9.flags) if phq9 else None,
-        ("caseness" in gad7.flags) if gad7 else None,
-    ]
+    caseness = [("caseness" in score.flags) for score in (phq9, gad7) if score is not None]
     facts["mental_health_known"] = conditions is not None or phq9 is not None or gad7 is not None
     common = None if conditions is None else bool(conditions & COMMON_CONDITIONS)
     facts["common_mental_health"] = any3([common, *caseness])

@@ -1,0 +1,117 @@
+"""`nwd assess` and `nwd rules`: the pathway engine on the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+from nowrongdoor.cli.io import open_text, read_json
+from nowrongdoor.errors import InputError
+from nowrongdoor.guidance.pathway import ruleset
+from nowrongdoor.guidance.pathway.assess import assess, parse_case
+
+
+def assess_one(path: str, stdin: TextIO) -> dict[str, Any]:
+    return assess(parse_case(read_json(path, stdin, "case")), ruleset.default())
+
+
+def assess_lines(path: str, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    """One assessment per line; bad lines reported by number, the rest still assessed."""
+    import orjson
+
+    rules = ruleset.default()
+    bad = 0
+    with open_text(path, stdin) as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                try:
+                    data = orjson.loads(line)
+                except orjson.JSONDecodeError as error:
+                    raise InputError("case", f"case: malformed JSON: {error}") from None
+                out.write(orjson.dumps(assess(parse_case(data), rules)).decode() + "\n")
+            except InputError as error:
+                bad += 1
+                err.write(f"line {number}: {error}\n")
+    return 2 if bad else 0
+
+
+def as_text(assessment: dict[str, Any]) -> str:
+    """A summary for a practitioner at a terminal: risk first, then actions, with sources."""
+    lines = []
+    flags = [
+        f"{name}: {flag}" for name, score in assessment["scores"].items() for flag in score["flags"]
+    ]
+    urgent = [r for r in assessment["recommendations"] if r["priority"] == "urgent"]
+    lines.append("RISK")
+    if not urgent and not flags:
+        lines.append("  no risk flag raised by the facts recorded")
+    lines.extend(f"  ! flag {flag}" for flag in flags)
+    for priority in ("urgent", "soon", "routine"):
+        chosen = [r for r in assessment["recommendations"] if r["priority"] == priority]
+        if not chosen:
+            continue
+        lines.append("")
+        lines.append("RISK - SAME DAY" if priority == "urgent" else f"ACTIONS - {priority.upper()}")
+        for r in chosen:
+            lines.append(f"  {r['code']}: {r['text']}")
+            lines.extend(f"      because {why}" for why in r["why"])
+            lines.append(f"      source: {r['source']}")
+    lines.append("")
+    lines.append("SCORES")
+    for name, score in assessment["scores"].items():
+        lines.append(f"  {name}: {score['total']} ({score['band']})")
+    status = assessment["iapt_suitability"]
+    lines.append("")
+    lines.append(f"TALKING THERAPIES: {status['status']} ({', '.join(status['because'])})")
+    coordination = assessment["care_coordination"]
+    if coordination:
+        cpa = ", under CPA" if coordination["under_cpa"] else ""
+        lines.append(f"CARE COORDINATOR: from {coordination['coordinator_from']}{cpa}")
+    rules = assessment["ruleset"]
+    lines.append(f"rules: {rules['name']} {rules['version']} ({rules['sha256'][:12]})")
+    return "\n".join(lines) + "\n"
+
+
+def rules_table(code: str | None, as_json: bool, out: TextIO) -> None:
+    rules = ruleset.default()
+    chosen = list(rules.rules)
+    if code:
+        matches = [r for r in chosen if r.code == code.upper()]
+        if not matches:
+            raise InputError("code", f"rules: {code}: unknown rule code")
+        chosen = matches
+    rows = [
+        {
+            "code": r.code,
+            "group": r.group,
+            "priority": r.priority,
+            "when": r.when(),
+            "text": r.text,
+            "source": r.source,
+        }
+        for r in chosen
+    ]
+    if as_json:
+        out.write(json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, width=160)
+    if code:
+        row = rows[0]
+        for key in ("code", "group", "priority", "when", "text", "source"):
+            console.print(f"[bold]{key}[/bold]: {row[key]}", highlight=False, markup=True)
+        return
+    table = Table("code", "priority", "when", "source")
+    for row in rows:
+        table.add_row(row["code"], row["priority"], row["when"], row["source"])
+    console.print(table)
+
+
+def fail(error: InputError) -> None:
+    sys.stderr.write(f"{error}\n")
+    raise SystemExit(error.exit_code)

@@ -1,0 +1,1 @@
+"""The pathway engine: a case in, an explained and cited assessment out."""

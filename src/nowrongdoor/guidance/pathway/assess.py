@@ -1,0 +1,185 @@
+"""One case in, one assessment out: scores, IAPT suitability, coordination, recommendations.
+
+Pure: the same case and rule set always give the same assessment. Screens are scored by the
+scoring engine (never re-implemented here); facts are derived once; then every rule, the
+IAPT status and the coordinator choice are evaluated from the rule data. Rules that cannot
+be decided for want of a fact become `ASK-*` recommendations naming that fact (N4).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from pydantic import ValidationError
+
+from nowrongdoor.errors import InputError
+from nowrongdoor.guidance import instruments
+from nowrongdoor.guidance.pathway.case import Case
+from nowrongdoor.guidance.pathway.facts import asks_for, derive
+from nowrongdoor.guidance.pathway.ruleset import PRIORITIES, Choice, RuleSet, evaluate
+from nowrongdoor.guidance.scoring import Score, score_positions
+
+SCHEMA = "nowrongdoor.assessment/1"
+STATUS_NEED = "IAPT suitability"
+RANK = {priority: rank for rank, priority in enumerate(PRIORITIES)}
+
+_MESSAGES = {
+    "extra_forbidden": "unknown field",
+    "missing": "required",
+    "bool_type": "must be true or false",
+    "int_type": "must be an integer",
+    "float_type": "must be a number",
+    "string_type": "must be a string",
+    "list_type": "must be a list",
+    "model_type": "must be an object",
+    "dict_type": "must be an object",
+}
+
+
+def _error_line(error: ValidationError) -> InputError:
+    """Turn pydantic's first error into one line that names the field."""
+    first = error.errors()[0]
+    location = [str(part) for part in first["loc"]]
+    kind = first["type"]
+    context = first.get("ctx", {})
+    if kind == "value_error":  # our own cross-field checks name their field first
+        field, _, message = str(context.get("error", first["msg"])).partition(": ")
+        location.append(field)
+    elif kind == "literal_error":
+        message = f"must be one of {context.get('expected')}"
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        sign = ">=" if kind == "greater_than_equal" else "<="
+        limit = context.get("ge", context.get("le"))
+        message = f"must be {sign} {limit}"
+    else:
+        message = _MESSAGES.get(kind, first["msg"])
+    path = ".".join(location) or "case"
+    return InputError(path, f"{path}: {message}")
+
+
+def parse_case(data: Any) -> Case:
+    """Validate a case (parsed JSON); `InputError` naming the field on failure."""
+    if not isinstance(data, dict):
+        raise InputError("case", "case: must be a JSON object")
+    try:
+        return Case.model_validate(data)
+    except ValidationError as error:
+        raise _error_line(error) from None
+
+
+def _scores(case: Case) -> dict[str, Score]:
+    scores: dict[str, Score] = {}
+    if case.screens is None:
+        return scores
+    for name, answers in case.screens:
+        if answers is None:
+            continue
+        try:
+            scores[name] = score_positions(instruments.load(name), answers)
+        except InputError as error:
+            raise InputError(f"screens.{name}", f"screens.{error}") from None
+    return scores
+
+
+def _choose(
+    choices: tuple[Choice, ...], facts: dict[str, Any], unknown: set[str]
+) -> tuple[Choice | None, list[str]]:
+    """The first choice whose trigger holds; an undecided `stop_if_unknown` choice stops."""
+    for choice in choices:
+        outcome = evaluate(choice.all, choice.any, facts)
+        if outcome.value:
+            return choice, outcome.why
+        if outcome.value is None:
+            unknown.update(outcome.unknown)
+            if choice.stop_if_unknown:
+                return None, []
+    return None, []
+
+
+def assess(case: Case, ruleset: RuleSet) -> dict[str, Any]:
+    """The assessment of one case, as the contract's JSON object."""
+    scores = _scores(case)
+    facts = derive(case, scores)
+    status_unknown: set[str] = set()
+    status, because = _choose(ruleset.statuses, facts, status_unknown)
+    facts["iapt_status"] = status.value if status else "needs-assessment"
+
+    fired: dict[str, list[str]] = {}
+    asked: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for name in status_unknown:
+        for code, words in asks_for(name, facts):
+            asked[code][words].append(STATUS_NEED)
+    for rule in ruleset.rules:
+        outcome = evaluate(rule.all, rule.any, facts)
+        facts[rule.fact_name] = outcome.value
+        if outcome.value:
+            fired[rule.code] = outcome.why
+        elif outcome.value is None:
+            for name in sorted(outcome.unknown):
+                for code, words in asks_for(name, facts):
+                    asked[code][words].append(rule.code)
+    for code in fired:
+        for subsumed in ruleset.rule(code).subsumes:
+            for words, codes in asked.pop(subsumed, {}).items():
+                asked[code][words].extend(codes)
+    if status is None:
+        because = sorted(
+            code
+            for code, missing in asked.items()
+            if any(STATUS_NEED in codes for codes in missing.values())
+        ) or ["unknown"]
+    recommendations = []
+    for code, why in fired.items():
+        rule = ruleset.rule(code)
+        extra = [_ask_line(words, codes) for words, codes in asked.pop(code, {}).items()]
+        recommendations.append(
+            _recommendation(code, rule.priority, rule.text, rule.source, why + extra)
+        )
+    for code, missing in asked.items():
+        lines = [_ask_line(words, codes) for words, codes in missing.items()]
+        try:
+            rule = ruleset.rule(code)
+            recommendations.append(
+                _recommendation(code, rule.priority, rule.text, rule.source, lines)
+            )
+        except KeyError:
+            ask = ruleset.asks[code]
+            recommendations.append(_recommendation(code, ask.priority, ask.text, ask.source, lines))
+    recommendations.sort(key=lambda r: RANK[r["priority"]])
+
+    return {
+        "schema": SCHEMA,
+        "ruleset": {"name": ruleset.name, "version": ruleset.version, "sha256": ruleset.sha256},
+        "scores": {
+            name: {
+                "total": score.total,
+                "band": score.band,
+                "flags": list(score.flags),
+                "items": list(score.items),
+            }
+            for name, score in scores.items()
+        },
+        "iapt_suitability": {"status": facts["iapt_status"], "because": because},
+        "care_coordination": _coordination(ruleset, facts) if "COORD-NAMED" in fired else None,
+        "recommendations": recommendations,
+    }
+
+
+def _ask_line(words: str, codes: list[str]) -> str:
+    decides = ", ".join(dict.fromkeys(codes))
+    return f"{words} not recorded (it decides {decides})"
+
+
+def _recommendation(
+    code: str, priority: str, text: str, source: str, why: list[str]
+) -> dict[str, Any]:
+    return {"code": code, "priority": priority, "text": text, "source": source, "why": why}
+
+
+def _coordination(ruleset: RuleSet, facts: dict[str, Any]) -> dict[str, Any]:
+    unknown: set[str] = set()
+    choice, because = _choose(ruleset.coordinators, facts, unknown)
+    if choice is None:  # the data ends with an unconditional choice; this is a data error
+        raise LookupError("no coordinator choice matched: the last must always hold")
+    return {"coordinator_from": choice.value, "under_cpa": choice.under_cpa, "because": because}

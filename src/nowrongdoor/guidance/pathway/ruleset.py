@@ -1,0 +1,256 @@
+"""The rule catalogue as data: one TOML file per rule group, read by one evaluator.
+
+A rule is a code, a priority, the text of what it recommends, its source, and its trigger
+as clauses: it fires when every `all` clause holds and at least one `any` clause does.
+Each clause carries the words of its `why`, so the output says exactly which facts fired
+it. A clause that cannot be decided because a fact is unknown makes the rule undecided,
+and the evaluator asks for that fact instead (invariant N4). A service adds a local rule
+by adding a file to a rules folder; the engine is not edited.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from nowrongdoor.errors import DataError
+from nowrongdoor.guidance.pathway.expressions import Trigger, compile_trigger, names_in
+from nowrongdoor.guidance.pathway.facts import FACTS
+
+PRIORITIES = ("urgent", "soon", "routine")
+GROUPS = ("safety", "identification", "alcohol", "drugs", "iapt", "session", "coordination")
+RULES_FOLDER = os.path.join(os.path.dirname(__file__), "rules")
+
+
+class Clause(NamedTuple):
+    source: str
+    trigger: Trigger
+    why: str
+    names: frozenset[str]
+
+
+class Rule(NamedTuple):
+    code: str
+    group: str
+    priority: str
+    text: str
+    source: str
+    offer: bool
+    all: tuple[Clause, ...]
+    any: tuple[Clause, ...]
+    subsumes: tuple[str, ...]
+
+    @property
+    def fact_name(self) -> str:
+        """The fact other rules use to say "this rule fired"."""
+        return "fired_" + self.code.lower().replace("-", "_")
+
+    def when(self) -> str:
+        """The trigger in one line, for listings."""
+        parts = [c.source for c in self.all]
+        if self.any:
+            parts.append(" or ".join(f"({c.source})" for c in self.any))
+        return " and ".join(parts)
+
+
+class Outcome(NamedTuple):
+    """A rule, status or coordinator choice evaluated against one case's facts."""
+
+    value: bool | None
+    why: list[str]
+    unknown: set[str]
+
+
+class Ask(NamedTuple):
+    code: str
+    priority: str
+    text: str
+    source: str
+
+
+class Choice(NamedTuple):
+    """A first-match choice (IAPT status, coordinator), with clauses like a rule's."""
+
+    value: str
+    stop_if_unknown: bool
+    under_cpa: bool
+    all: tuple[Clause, ...]
+    any: tuple[Clause, ...]
+
+
+class RuleSet(NamedTuple):
+    name: str
+    version: str
+    sha256: str
+    rules: tuple[Rule, ...]
+    asks: dict[str, Ask]
+    statuses: tuple[Choice, ...]
+    coordinators: tuple[Choice, ...]
+
+    def rule(self, code: str) -> Rule:
+        for rule in self.rules:
+            if rule.code == code:
+                return rule
+        raise KeyError(code)
+
+
+def _format(template: str, facts: Mapping[str, Any]) -> str:
+    try:
+        return template.format_map(facts)
+    except (KeyError, ValueError, IndexError):
+        return template
+
+
+def evaluate(
+    all_clauses: Sequence[Clause], any_clauses: Sequence[Clause], facts: Mapping[str, Any]
+) -> Outcome:
+    """Three-valued: False if any `all` clause is False or every `any` clause is; else
+    True when decided, None (with the unknown facts) when not."""
+    why: list[str] = []
+    unknown: set[str] = set()
+    result: bool | None = True
+    for clause in all_clauses:
+        value = clause.trigger(facts)
+        if value is False:
+            return Outcome(False, [], set())
+        if value is None:
+            result = None
+            unknown.update(n for n in clause.names if facts.get(n) is None)
+        elif clause.why:
+            why.append(_format(clause.why, facts))
+    if any_clauses:
+        matched: bool | None = False
+        for clause in any_clauses:
+            value = clause.trigger(facts)
+            if value:
+                matched = True
+                if clause.why:
+                    why.append(_format(clause.why, facts))
+            elif value is None:
+                if matched is False:
+                    matched = None
+                unknown.update(n for n in clause.names if facts.get(n) is None)
+        if matched is False:
+            return Outcome(False, [], set())
+        if matched is None:
+            result = None
+    if result is True:
+        return Outcome(True, why, set())
+    return Outcome(None, why, unknown)
+
+
+def _clauses(raw: Any, known: Mapping[str, object], where: str) -> tuple[Clause, ...]:
+    clauses = []
+    for index, entry in enumerate(raw or ()):
+        if isinstance(entry, str):
+            entry = {"when": entry}
+        source = entry["when"]
+        clauses.append(
+            Clause(
+                source,
+                compile_trigger(source, known, f"{where}[{index}]"),
+                str(entry.get("why", "")),
+                frozenset(names_in(source)),
+            )
+        )
+    return tuple(clauses)
+
+
+def _required(entry: Mapping[str, Any], key: str, where: str) -> Any:
+    if key not in entry or entry[key] in ("", None):
+        raise DataError(f"{where}: {key} is required")
+    return entry[key]
+
+
+@functools.cache
+def default() -> RuleSet:
+    """The shipped rule set, read once."""
+    return load()
+
+
+def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleSet:
+    """Read every rule file: the shipped groups in order, then any local folders."""
+    paths = [os.path.join(folder, f"{group}.toml") for group in GROUPS]
+    for extra in extra_folders:
+        paths.extend(
+            os.path.join(extra, name)
+            for name in sorted(os.listdir(extra))
+            if name.endswith(".toml")
+        )
+    digest = hashlib.sha256()
+    known: dict[str, object] = dict(FACTS)
+    known["iapt_status"] = FACTS["iapt_status"]
+    rules: list[Rule] = []
+    asks: dict[str, Ask] = {}
+    statuses: list[Choice] = []
+    coordinators: list[Choice] = []
+    header: dict[str, Any] = {}
+    for path in paths:
+        with open(path, "rb") as handle:
+            content = handle.read()
+        digest.update(content)
+        try:
+            data = tomllib.loads(content.decode("utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise DataError(f"{path}: {error}") from None
+        header = data.get("ruleset", header)
+        group = os.path.basename(path).removesuffix(".toml")
+        for entry in data.get("ask", ()):
+            where = f"{group}.toml ask {entry.get('code')}"
+            asks[entry["code"]] = Ask(
+                _required(entry, "code", where),
+                _required(entry, "priority", where),
+                _required(entry, "text", where),
+                _required(entry, "source", where),
+            )
+        for entry in data.get("rule", ()):
+            code = entry.get("code", "?")
+            where = f"{group}.toml rule {code}"
+            priority = _required(entry, "priority", where)
+            if priority not in PRIORITIES:
+                raise DataError(f"{where}: priority {priority!r}, expected one of {PRIORITIES}")
+            if any(rule.code == code for rule in rules):
+                raise DataError(f"{where}: code {code} is defined twice")
+            rule = Rule(
+                code=_required(entry, "code", where),
+                group=str(entry.get("group", group)),
+                priority=priority,
+                text=_required(entry, "text", where),
+                source=_required(entry, "source", where),
+                offer=bool(entry.get("offer", False)),
+                all=_clauses(entry.get("all"), known, where + " all"),
+                any=_clauses(entry.get("any"), known, where + " any"),
+                subsumes=tuple(entry.get("subsumes", ())),
+            )
+            if not rule.all and not rule.any:
+                raise DataError(f"{where}: a rule needs a trigger (all or any)")
+            rules.append(rule)
+            known[rule.fact_name] = rule
+        for key, target in (("status", statuses), ("coordinator", coordinators)):
+            for entry in data.get(key, ()):
+                where = f"{group}.toml {key} {entry.get('value')}"
+                target.append(
+                    Choice(
+                        _required(entry, "value", where),
+                        bool(entry.get("stop_if_unknown", False)),
+                        bool(entry.get("under_cpa", False)),
+                        _clauses(entry.get("all"), known, where + " all"),
+                        _clauses(entry.get("any"), known, where + " any"),
+                    )
+                )
+    for ask in {FACTS[name].ask for name in FACTS}:
+        if ask and ask not in asks and not any(rule.code == ask for rule in rules):
+            raise DataError(f"ASK code {ask} has no text: add an [[ask]] entry")
+    return RuleSet(
+        name=str(header.get("name", "nowrongdoor-pathway")),
+        version=str(header.get("version", "0")),
+        sha256=digest.hexdigest(),
+        rules=tuple(rules),
+        asks=asks,
+        statuses=tuple(statuses),
+        coordinators=tuple(coordinators),
+    )
