@@ -71,7 +71,7 @@ FACTS: dict[str, Fact] = {
     "cognitive_impairment": Fact("dementia or alcohol-related brain damage", "ASK-MENTAL-HEALTH"),
     "phq9_item9": Fact("PHQ-9 item 9", "ASK-SUICIDE-RISK"),
     "suicidal_thoughts": Fact("suicidal thoughts", "ASK-SUICIDE-RISK"),
-    "in_crisis": Fact("whether in mental health crisis", "ASK-MENTAL-HEALTH"),
+    "in_crisis": Fact("whether in mental health crisis", "ASK-SUICIDE-RISK"),
     "smokes": Fact("smoking", "ASK-TOBACCO"),
     "in_treatment": Fact("contact with a drug and alcohol service", "ASK-TREATMENT"),
     "unable_to_change": Fact(

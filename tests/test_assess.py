@@ -1,0 +1,538 @@
+"""`nwd assess`: the vignettes, every rule firing and nearly firing, bad input, invariants."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SHARED, run_nwd
+
+from nowrongdoor.errors import InputError
+from nowrongdoor.guidance.pathway import ruleset
+from nowrongdoor.guidance.pathway.assess import assess, parse_case
+from nowrongdoor.guidance.schemas import Assessment
+
+VIGNETTES = sorted((SHARED / "vignettes").glob("*.json"))
+
+
+def run(case: dict[str, Any]) -> dict[str, Any]:
+    result = assess(parse_case(case), ruleset.default())
+    Assessment.model_validate(result)
+    return result
+
+
+def codes(case: dict[str, Any]) -> list[str]:
+    return [r["code"] for r in run(case)["recommendations"]]
+
+
+@pytest.mark.parametrize("path", VIGNETTES, ids=[p.stem for p in VIGNETTES])
+def test_vignette(path: Path) -> None:
+    vignette = json.loads(path.read_text(encoding="utf-8"))
+    expect = vignette["expect"]
+    if expect.get("error"):
+        done = run_nwd("assess", "-", stdin=json.dumps(vignette["case"]))
+        assert (done.returncode, done.stdout) == (2, "")
+        assert expect["field"] in done.stderr
+        assert done.stderr.count("\n") == 1
+        return
+    result = run(vignette["case"])
+    found = {r["code"]: r for r in result["recommendations"]}
+    if "status" in expect:
+        assert result["iapt_suitability"]["status"] == expect["status"]
+    for code in expect.get("include", []):
+        assert code in found, f"{code} missing"
+    for code in expect.get("exclude", []):
+        assert code not in found, f"{code} must not appear"
+    for code in expect.get("urgent", []):
+        assert found[code]["priority"] == "urgent"
+    if "coordinator_from" in expect:
+        assert result["care_coordination"]["coordinator_from"] == expect["coordinator_from"]
+    if "cpa" in expect:
+        assert result["care_coordination"]["under_cpa"] is expect["cpa"]
+    for name, score in expect.get("scores", {}).items():
+        assert {k: result["scores"][name][k] for k in score} == score
+    for name, flags in expect.get("flags", {}).items():
+        assert set(flags) <= set(result["scores"][name]["flags"])
+
+
+BASE: dict[str, Any] = {"setting": "primary-care", "age": 40, "contact": "first"}
+
+
+def case(**parts: Any) -> dict[str, Any]:
+    return {**BASE, **parts}
+
+
+DEPRESSED = {"conditions": ["depression"], "suicidal_thoughts": False, "in_crisis": False}
+DEPENDENT_DRINKER = {
+    "units_per_day": 20,
+    "dependence_suspected": True,
+    "drinks_on_waking": False,
+    "withdrawal_seizures_or_dts": False,
+    "abstinent": False,
+}
+HEROIN = {
+    "substance": "heroin",
+    "days_used_past_28": 20,
+    "typical_amount": "0.5g",
+    "route": "smoked",
+    "injecting_days_past_28": 0,
+    "prescribed": False,
+    "dependence_suspected": True,
+}
+CANNABIS = {
+    "substance": "cannabis",
+    "days_used_past_28": 4,
+    "typical_amount": "1g",
+    "route": "smoked",
+    "injecting_days_past_28": 0,
+    "prescribed": False,
+    "dependence_suspected": False,
+}
+SUITABLE = {"able_to_attend": True, "motivated_to_limit_use": True}
+LIGHT_DRINKER = {"units_per_day": 2, "dependence_suspected": False}
+
+# (rule code, a case where it fires, a case where it nearly fires but must not)
+FIRES_AND_NEARLY: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    (
+        "RISK-SUICIDE",
+        case(screens={"phq9": [0, 0, 0, 0, 0, 0, 0, 0, 1]}),
+        case(
+            screens={"phq9": [3, 3, 3, 3, 3, 3, 3, 3, 0]},
+            mental_health={"suicidal_thoughts": False},
+        ),
+    ),
+    (
+        "RISK-INTOXICATED-CRISIS",
+        case(engagement={"intoxicated_now": True}, mental_health={"in_crisis": True}),
+        case(engagement={"intoxicated_now": True}, mental_health={"in_crisis": False}),
+    ),
+    (
+        "RISK-CRISIS-PLAN",
+        case(mental_health={"in_crisis": True}),
+        case(mental_health={"in_crisis": False}),
+    ),
+    (
+        "RISK-MHA-ASSESSMENT",
+        case(circumstances={"mental_health_act_concern": True}),
+        case(circumstances={"mental_health_act_concern": False}),
+    ),
+    (
+        "DRUG-OVERDOSE-RISK",
+        case(drugs=[HEROIN], circumstances={"released_from_prison_days_ago": 28}),
+        case(
+            drugs=[HEROIN],
+            alcohol={"units_per_day": 0},
+            circumstances={
+                "released_from_prison_days_ago": 29,
+                "recent_detox_or_abstinence": False,
+            },
+        ),
+    ),
+    (
+        "CHILDREN-CONSIDER",
+        case(circumstances={"children_in_household": 1}),
+        case(circumstances={"children_in_household": 0}),
+    ),
+    (
+        "SAFE-DECLINED-CHILDREN",
+        case(engagement={"declines_help": True}, circumstances={"children_in_household": 2}),
+        case(engagement={"declines_help": False}, circumstances={"children_in_household": 2}),
+    ),
+    (
+        "SAFE-MEDICINES-CHILDREN",
+        case(
+            opioid_substitution={"medication": "methadone"},
+            circumstances={"children_in_household": 1},
+        ),
+        case(
+            opioid_substitution={"medication": "methadone"},
+            circumstances={"children_in_household": 0},
+        ),
+    ),
+    (
+        "VULNERABLE-ENGAGE",
+        case(circumstances={"housing": "homeless"}),
+        case(
+            circumstances={
+                "housing": "hostel",
+                "domestic_abuse": False,
+                "pregnant_or_postnatal": False,
+                "sells_sex": False,
+                "refugee_or_asylum_seeker": False,
+                "no_recourse_to_public_funds": False,
+            }
+        ),
+    ),
+    ("ASK-SUBSTANCE-USE", case(), case(drugs=[])),
+    ("ASK-DRUG-DETAILS", case(drugs=[{"substance": "cocaine"}]), case(drugs=[CANNABIS])),
+    (
+        "ASK-MENTAL-HEALTH",
+        case(drugs=[CANNABIS]),
+        case(
+            drugs=[CANNABIS],
+            mental_health={"conditions": [], "suicidal_thoughts": False, "in_crisis": False},
+        ),
+    ),
+    (
+        "ASK-RELATIONSHIP",
+        case(drugs=[CANNABIS], mental_health=DEPRESSED),
+        case(drugs=[], alcohol={"units_per_day": 0}, mental_health=DEPRESSED),
+    ),
+    (
+        "ALC-LOWER-RISK-ADVICE",
+        case(screens={"audit": [2, 2, 1, 1, 0, 0, 1, 1, 0, 0]}),  # total 8
+        case(screens={"audit": [2, 1, 1, 1, 0, 0, 1, 1, 0, 0]}),  # total 7
+    ),
+    (
+        "ALC-BRIEF-INTERVENTION",
+        case(screens={"audit": [4, 4, 4, 1, 1, 0, 1, 1, 0, 0]}),
+        case(screens={"audit": [4, 4, 4, 1, 1, 1, 1, 1, 1, 1]}),
+    ),
+    (
+        "ALC-ASSISTED-WITHDRAWAL",
+        case(alcohol={"units_per_day": 16}),
+        case(alcohol={"units_per_day": 15}, screens={"audit": [4, 4, 4, 1, 1, 0, 1, 1, 0, 0]}),
+    ),
+    (
+        "ALC-SPECIALIST-WITHDRAWAL",
+        case(alcohol={**DEPENDENT_DRINKER, "withdrawal_seizures_or_dts": True}),
+        case(alcohol=DEPENDENT_DRINKER),
+    ),
+    (
+        "ALC-TREAT-FIRST",
+        case(alcohol=DEPENDENT_DRINKER, mental_health=DEPRESSED),
+        case(alcohol=DEPENDENT_DRINKER, mental_health={**DEPRESSED, "conditions": ["psychosis"]}),
+    ),
+    (
+        "SUB-NO-ABRUPT-STOP",
+        case(drugs=[{**CANNABIS, "substance": "gbl-ghb", "dependence_suspected": True}]),
+        case(drugs=[{**CANNABIS, "substance": "gbl-ghb"}], alcohol={"units_per_day": 0}),
+    ),
+    (
+        "DRUG-ADVICE",
+        case(drugs=[CANNABIS]),
+        case(drugs=[{**CANNABIS, "dependence_suspected": True}]),
+    ),
+    (
+        "DRUG-SPECIALIST-REFERRAL",
+        case(drugs=[HEROIN], treatment={"in_drug_alcohol_service": False}),
+        case(drugs=[HEROIN], treatment={"in_drug_alcohol_service": True}),
+    ),
+    (
+        "DRUG-BBV",
+        case(drugs=[{**HEROIN, "route": "injected", "injecting_days_past_28": 5}]),
+        case(drugs=[HEROIN]),
+    ),
+    (
+        "OST-CONTINUE-KEYWORK",
+        case(opioid_substitution={"medication": "methadone", "using_on_top": True}),
+        case(
+            opioid_substitution={"medication": "methadone", "using_on_top": False},
+            treatment={
+                "in_drug_alcohol_service": True,
+                "unable_to_change_due_to_mental_health": False,
+            },
+        ),
+    ),
+    (
+        "IAPT-OFFER",
+        case(mental_health=DEPRESSED, drugs=[], alcohol={"units_per_day": 0}),
+        case(mental_health={**DEPRESSED, "conditions": ["psychosis"]}),
+    ),
+    (
+        "IAPT-REASSESS",
+        case(
+            mental_health=DEPRESSED,
+            alcohol=DEPENDENT_DRINKER,
+            treatment={"in_drug_alcohol_service": False},
+        ),
+        case(
+            mental_health=DEPRESSED,
+            alcohol=DEPENDENT_DRINKER,
+            treatment={
+                "in_drug_alcohol_service": True,
+                "unable_to_change_due_to_mental_health": False,
+            },
+            engagement=SUITABLE,
+        ),
+    ),
+    (
+        "IAPT-MOTIVATION",
+        case(
+            mental_health=DEPRESSED,
+            drugs=[{**CANNABIS, "days_used_past_28": 8}],
+            engagement=SUITABLE,
+            alcohol=LIGHT_DRINKER,
+        ),
+        case(
+            mental_health=DEPRESSED,
+            drugs=[{**CANNABIS, "days_used_past_28": 7}],
+            engagement=SUITABLE,
+            alcohol=LIGHT_DRINKER,
+            screens={"audit": [1, 1, 0, 0, 0, 0, 0, 0, 0, 0]},
+        ),
+    ),
+    (
+        "IAPT-CONTRACT",
+        case(mental_health=DEPRESSED, drugs=[CANNABIS], engagement=SUITABLE, alcohol=LIGHT_DRINKER),
+        case(mental_health=DEPRESSED, drugs=[], alcohol={"units_per_day": 0}),
+    ),
+    (
+        "MH-SECONDARY-REFERRAL",
+        case(mental_health={"conditions": ["personality-disorder"]}),
+        case(mental_health=DEPRESSED),
+    ),
+    (
+        "SESSION-RESCHEDULE",
+        case(engagement={"intoxicated_now": True}, mental_health={"in_crisis": False}),
+        case(engagement={"intoxicated_now": True}, mental_health={"in_crisis": True}),
+    ),
+    (
+        "SESSION-CONTRACT-REVIEW",
+        case(engagement={"consecutive_intoxicated_sessions": 2}),
+        case(engagement={"consecutive_intoxicated_sessions": 1}),
+    ),
+    (
+        "SESSION-REVIEW-USE",
+        case(contact="follow-up", drugs=[CANNABIS]),
+        case(contact="first", drugs=[CANNABIS]),
+    ),
+    (
+        "DECLINED-FOLLOW-UP",
+        case(
+            engagement={"declines_help": True},
+            circumstances={"children_in_household": 0, "mental_health_act_concern": False},
+        ),
+        case(
+            engagement={"declines_help": True},
+            circumstances={"children_in_household": 0, "mental_health_act_concern": True},
+        ),
+    ),
+    (
+        "COORD-NAMED",
+        case(mental_health=DEPRESSED, drugs=[HEROIN]),
+        case(mental_health=DEPRESSED, drugs=[CANNABIS], alcohol={"units_per_day": 0}),
+    ),
+    (
+        "COORD-CPA",
+        case(mental_health={"conditions": ["bipolar"]}, drugs=[HEROIN]),
+        case(
+            mental_health={"conditions": ["bipolar"]},
+            drugs=[CANNABIS],
+            alcohol={"units_per_day": 0},
+        ),
+    ),
+    (
+        "COORD-CASE-MANAGER",
+        case(mental_health=DEPRESSED, drugs=[HEROIN]),
+        case(mental_health={"conditions": ["psychosis", "depression"]}, drugs=[HEROIN]),
+    ),
+    (
+        "CARER-SUPPORT",
+        case(circumstances={"has_carer": True}),
+        case(circumstances={"has_carer": False}),
+    ),
+    ("MUTUAL-AID", case(drugs=[HEROIN]), case(drugs=[CANNABIS], alcohol={"units_per_day": 0})),
+    (
+        "RECOVERY-CAPITAL",
+        case(treatment={"in_drug_alcohol_service": True}),
+        case(treatment={"in_drug_alcohol_service": False}, drugs=[CANNABIS]),
+    ),
+    (
+        "SOCIAL-NEEDS",
+        case(circumstances={"housing": "unstable"}),
+        case(
+            circumstances={
+                "housing": "stable",
+                "debt_or_benefit_needs": False,
+                "employment_needs": False,
+            }
+        ),
+    ),
+    (
+        "COORD-PRISON-RELEASE",
+        case(drugs=[CANNABIS], circumstances={"released_from_prison_days_ago": 10}),
+        case(drugs=[CANNABIS], circumstances={"released_from_prison_days_ago": 60}),
+    ),
+    (
+        "COORD-LIAISON-DIVERSION",
+        {**case(drugs=[HEROIN]), "setting": "criminal-justice"},
+        case(drugs=[HEROIN]),
+    ),
+    ("COORD-YOUNG-PERSON", case(age=17, drugs=[CANNABIS]), case(age=18, drugs=[CANNABIS])),
+    ("TOB-VBA", case(tobacco={"smokes": True}), case(tobacco={"smokes": False})),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "fires", "nearly"), FIRES_AND_NEARLY, ids=[c for c, _, _ in FIRES_AND_NEARLY]
+)
+def test_rule_fires_and_nearly_fires(
+    code: str, fires: dict[str, Any], nearly: dict[str, Any]
+) -> None:
+    assert code in codes(fires)
+    assert code not in codes(nearly)
+
+
+def test_every_rule_has_a_firing_and_a_near_miss_case() -> None:
+    tested = {code for code, _, _ in FIRES_AND_NEARLY}
+    assert {rule.code for rule in ruleset.default().rules} == tested
+
+
+def test_opioid_substitution_never_excludes_from_iapt() -> None:
+    result = run(
+        case(
+            mental_health=DEPRESSED,
+            drugs=[],
+            opioid_substitution={"medication": "methadone", "using_on_top": False},
+            alcohol={"units_per_day": 0},
+        )
+    )
+    assert result["iapt_suitability"]["status"] == "suitable"
+
+
+def test_dependent_and_not_in_treatment_is_not_initially_suitable_with_the_route_that_is() -> None:
+    result = run(
+        case(mental_health=DEPRESSED, drugs=[HEROIN], treatment={"in_drug_alcohol_service": False})
+    )
+    assert result["iapt_suitability"] == {
+        "status": "not-initially-suitable",
+        "because": ["DRUG-SPECIALIST-REFERRAL"],
+    }
+    assert {"DRUG-SPECIALIST-REFERRAL", "IAPT-REASSESS"} <= {
+        r["code"] for r in result["recommendations"]
+    }
+
+
+def test_unknown_engagement_means_needs_assessment_never_screened_out() -> None:
+    result = run(case(mental_health=DEPRESSED, drugs=[CANNABIS], alcohol=LIGHT_DRINKER))
+    assert result["iapt_suitability"]["status"] == "needs-assessment"
+    assert "ASK-ENGAGEMENT" in result["iapt_suitability"]["because"]
+    assert "IAPT-OFFER" in codes(case(mental_health=DEPRESSED, drugs=[CANNABIS]))
+
+
+def test_specialist_withdrawal_under_18() -> None:
+    assert "ALC-SPECIALIST-WITHDRAWAL" in codes(case(age=17, alcohol={"units_per_day": 16}))
+
+
+def test_homeless_person_with_depression_and_heroin_gets_a_homelessness_case_manager() -> None:
+    result = run(
+        case(
+            mental_health=DEPRESSED,
+            drugs=[HEROIN],
+            circumstances={"housing": "homeless"},
+            treatment={"in_drug_alcohol_service": False},
+        )
+    )
+    assert result["care_coordination"]["coordinator_from"] == "homelessness-service"
+
+
+def test_recommendations_are_urgent_first_and_each_code_once() -> None:
+    result = run(
+        case(screens={"phq9": [2] * 9}, drugs=[HEROIN], circumstances={"children_in_household": 1})
+    )
+    order = {"urgent": 0, "soon": 1, "routine": 2}
+    ranks = [order[r["priority"]] for r in result["recommendations"]]
+    assert ranks == sorted(ranks)
+    found = [r["code"] for r in result["recommendations"]]
+    assert len(found) == len(set(found))
+
+
+def test_why_names_the_facts_a_practitioner_can_check() -> None:
+    result = run(
+        case(screens={"audit": [4, 4, 3, 2, 2, 2, 1, 1, 0, 2]}, alcohol={"units_per_day": 18})
+    )
+    why = {r["code"]: r["why"] for r in result["recommendations"]}["ALC-ASSISTED-WITHDRAWAL"]
+    assert why == ["more than 15 units a day (18)", "AUDIT total 23 is 20 or more"]
+
+
+BAD = [
+    ({"setting": "iapt", "scrrens": {}}, "scrrens: unknown field"),
+    ({"setting": "iapt", "alcohol": {"units_per_day": -1}}, "alcohol.units_per_day: must be >= 0"),
+    ({"setting": "iapt", "age": "forty"}, "age: must be an integer"),
+    ({"setting": "pub"}, "setting: must be one of"),
+    ({}, "setting: required"),
+    ({"setting": "iapt", "drugs": [{"substance": "tea"}]}, "drugs.0.substance: must be one of"),
+    (
+        {"setting": "iapt", "drugs": [{"days_used_past_28": 10, "injecting_days_past_28": 20}]},
+        "drugs.0.injecting_days_past_28: 20 is more than days_used_past_28 (10)",
+    ),
+    (
+        {"setting": "iapt", "circumstances": {"children_in_household": -2}},
+        "circumstances.children_in_household: must be >= 0",
+    ),
+    (
+        {"setting": "iapt", "screens": {"phq9": [0, 0, 0, 0, 0, 0, 0, 0, 4]}},
+        "screens.phq9: answer 9 is 4, expected 0-3",
+    ),
+    ({"setting": "iapt", "screens": {"phq10": [0]}}, "screens.phq10: unknown field"),
+    (
+        {"setting": "iapt", "mental_health": {"suicidal_thoughts": "no"}},
+        "mental_health.suicidal_thoughts: must be true or false",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), BAD, ids=[m.split(":")[0] for _, m in BAD])
+def test_bad_case_exits_2_naming_the_field(data: dict[str, Any], message: str) -> None:
+    done = run_nwd("assess", "-", stdin=json.dumps(data))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(message), done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+def test_malformed_case_json_exits_2() -> None:
+    done = run_nwd("assess", "-", stdin="{")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("case: malformed JSON")
+
+
+def test_parse_case_rejects_a_list() -> None:
+    with pytest.raises(InputError, match="case: must be a JSON object"):
+        parse_case([])
+
+
+def test_text_format_puts_risk_first_with_sources() -> None:
+    done = run_nwd(
+        "assess",
+        "--format",
+        "text",
+        "-",
+        stdin=json.dumps(case(screens={"phq9": [0] * 8 + [2]}, drugs=[HEROIN])),
+    )
+    assert done.returncode == 0
+    text = done.stdout
+    assert text.index("RISK-SUICIDE") < text.index("DRUG-SPECIALIST-REFERRAL")
+    assert "source: PHE-COOC" in text
+
+
+def test_batch_reports_bad_lines_by_number() -> None:
+    lines = [json.dumps(case()), json.dumps({"setting": "pub"}), json.dumps(case(drugs=[HEROIN]))]
+    done = run_nwd("assess", "--batch", "-", stdin="\n".join(lines) + "\n")
+    assert done.returncode == 2
+    assert len(done.stdout.splitlines()) == 2
+    assert done.stderr.startswith("line 2: setting: must be one of")
+
+
+def test_rules_lists_the_catalogue_and_one_rule() -> None:
+    listing = json.loads(run_nwd("rules", "--json").stdout)
+    assert len(listing) == len(ruleset.default().rules)
+    one = run_nwd("rules", "IAPT-REASSESS")
+    assert "IAPT-PPG ¶30" in one.stdout
+    assert run_nwd("rules", "NO-SUCH").returncode == 2
+
+
+def test_schemas_of_case_and_assessment() -> None:
+    case_schema = json.loads(run_nwd("schema", "case").stdout)
+    assert case_schema["additionalProperties"] is False
+    assert case_schema["required"] == ["setting"]
+    assessment_schema = json.loads(run_nwd("schema", "assessment").stdout)
+    assert "recommendations" in assessment_schema["properties"]
+
+
+def test_ruleset_identity_is_reported() -> None:
+    info = run(case())["ruleset"]
+    assert info["name"] == "nowrongdoor-pathway"
+    assert len(info["sha256"]) == 64
