@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHARED, run_nwd
 
+from conftest import SHARED, run_nwd
 from nowrongdoor.errors import InputError
 from nowrongdoor.guidance.pathway import ruleset
 from nowrongdoor.guidance.pathway.assess import assess, parse_case
@@ -95,6 +95,11 @@ LIGHT_DRINKER = {"units_per_day": 2, "dependence_suspected": False}
 
 # (rule code, a case where it fires, a case where it nearly fires but must not)
 FIRES_AND_NEARLY: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    (
+        "MH-ROUTE-BY-NEED",
+        case(mental_health={"conditions": ["eating-disorder"]}),
+        case(mental_health={"conditions": ["depression"]}),
+    ),
     (
         "RISK-SUICIDE",
         case(screens={"phq9": [0, 0, 0, 0, 0, 0, 0, 0, 1]}),

@@ -106,6 +106,7 @@ def assess(case: Case, ruleset: RuleSet) -> dict[str, Any]:
     facts["iapt_status"] = status.value if status else "needs-assessment"
 
     fired: dict[str, list[str]] = {}
+    waiting_on: dict[str, set[str]] = {}
     asked: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for name in status_unknown:
         for code, words in asks_for(name, facts):
@@ -116,7 +117,12 @@ def assess(case: Case, ruleset: RuleSet) -> dict[str, Any]:
         if outcome.value:
             fired[rule.code] = outcome.why
         elif outcome.value is None:
-            for name in sorted(outcome.unknown):
+            # A rule waiting on an undecided rule waits on that rule's unknown facts.
+            missing: set[str] = set()
+            for name in outcome.unknown:
+                missing |= waiting_on.get(name, {name})
+            waiting_on[rule.fact_name] = missing
+            for name in sorted(missing):
                 for code, words in asks_for(name, facts):
                     asked[code][words].append(rule.code)
     for code in fired:
@@ -136,8 +142,8 @@ def assess(case: Case, ruleset: RuleSet) -> dict[str, Any]:
         recommendations.append(
             _recommendation(code, rule.priority, rule.text, rule.source, why + extra)
         )
-    for code, missing in asked.items():
-        lines = [_ask_line(words, codes) for words, codes in missing.items()]
+    for code, needed in asked.items():
+        lines = [_ask_line(words, codes) for words, codes in needed.items()]
         try:
             rule = ruleset.rule(code)
             recommendations.append(

@@ -68,6 +68,9 @@ FACTS: dict[str, Fact] = {
     "severe_mental_illness": Fact("psychosis or bipolar disorder", "ASK-MENTAL-HEALTH"),
     "personality_disorder": Fact("personality disorder", "ASK-MENTAL-HEALTH"),
     "mental_health_problem": Fact("a mental health problem", ""),
+    "other_mental_health": Fact(
+        "a mental health problem outside talking therapies' usual criteria", "ASK-MENTAL-HEALTH"
+    ),
     "cognitive_impairment": Fact("dementia or alcohol-related brain damage", "ASK-MENTAL-HEALTH"),
     "phq9_item9": Fact("PHQ-9 item 9", "ASK-SUICIDE-RISK"),
     "suicidal_thoughts": Fact("suicidal thoughts", "ASK-SUICIDE-RISK"),
@@ -336,6 +339,11 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         None
         if conditions is None
         else bool(conditions & {"dementia", "alcohol-related-brain-damage"})
+    )
+    facts["other_mental_health"] = (
+        None
+        if conditions is None
+        else bool(conditions - COMMON_CONDITIONS - SEVERE_CONDITIONS - {"personality-disorder"})
     )
     facts["mental_health_problem"] = any3(
         [None if conditions is None else bool(conditions), *caseness, facts["suicidal_thoughts"]]
