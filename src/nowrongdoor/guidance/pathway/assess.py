@@ -111,19 +111,22 @@ def assess(case: Case, ruleset: RuleSet) -> dict[str, Any]:
     for name in status_unknown:
         for code, words in asks_for(name, facts):
             asked[code][words].append(STATUS_NEED)
+    known_asks: dict[str, list[tuple[str, str]]] = {}
     for rule in ruleset.rules:
-        outcome = evaluate(rule.all, rule.any, facts)
-        facts[rule.fact_name] = outcome.value
-        if outcome.value:
-            fired[rule.code] = outcome.why
-        elif outcome.value is None:
+        value = rule.check(facts)
+        facts[rule.fact_name] = value
+        if value:
+            fired[rule.code] = evaluate(rule.all, rule.any, facts).why
+        elif value is None:
             # A rule waiting on an undecided rule waits on that rule's unknown facts.
             missing: set[str] = set()
-            for name in outcome.unknown:
+            for name in rule.unknown_facts(facts):
                 missing |= waiting_on.get(name, {name})
             waiting_on[rule.fact_name] = missing
             for name in sorted(missing):
-                for code, words in asks_for(name, facts):
+                if name not in known_asks:
+                    known_asks[name] = asks_for(name, facts)
+                for code, words in known_asks[name]:
                     asked[code][words].append(rule.code)
     for code in fired:
         for subsumed in ruleset.rule(code).subsumes:

@@ -43,18 +43,21 @@ class Rule(NamedTuple):
     all: tuple[Clause, ...]
     any: tuple[Clause, ...]
     subsumes: tuple[str, ...]
-
-    @property
-    def fact_name(self) -> str:
-        """The fact other rules use to say "this rule fired"."""
-        return "fired_" + self.code.lower().replace("-", "_")
+    fact_name: str  # the fact other rules use to say "this rule fired"
+    check: Trigger  # the whole trigger as one expression: a fast first test
 
     def when(self) -> str:
         """The trigger in one line, for listings."""
-        parts = [c.source for c in self.all]
-        if self.any:
-            parts.append(" or ".join(f"({c.source})" for c in self.any))
-        return " and ".join(parts)
+        return _when(self.all, self.any)
+
+    def unknown_facts(self, facts: Mapping[str, Any]) -> set[str]:
+        """For an undecided rule: the unknown facts of the clauses that are undecided."""
+        unknown: set[str] = set()
+        for clause in self.all + self.any:
+            missing = [name for name in clause.names if facts.get(name) is None]
+            if missing and clause.trigger(facts) is None:
+                unknown.update(missing)
+        return unknown
 
 
 class Outcome(NamedTuple):
@@ -90,12 +93,21 @@ class RuleSet(NamedTuple):
     asks: dict[str, Ask]
     statuses: tuple[Choice, ...]
     coordinators: tuple[Choice, ...]
+    by_code: dict[str, Rule]
 
     def rule(self, code: str) -> Rule:
-        for rule in self.rules:
-            if rule.code == code:
-                return rule
-        raise KeyError(code)
+        return self.by_code[code]
+
+
+def _when(all_clauses: Sequence[Clause], any_clauses: Sequence[Clause]) -> str:
+    parts = [
+        f"({c.source})" if len(all_clauses) + bool(any_clauses) > 1 else c.source
+        for c in all_clauses
+    ]
+    if any_clauses:
+        alternatives = " or ".join(f"({c.source})" for c in any_clauses)
+        parts.append(f"({alternatives})" if all_clauses else alternatives)
+    return " and ".join(parts)
 
 
 def _format(template: str, facts: Mapping[str, Any]) -> str:
@@ -213,8 +225,12 @@ def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleS
             priority = _required(entry, "priority", where)
             if priority not in PRIORITIES:
                 raise DataError(f"{where}: priority {priority!r}, expected one of {PRIORITIES}")
-            if any(rule.code == code for rule in rules):
+            if any(rule.code == code for rule in rules):  # load time only
                 raise DataError(f"{where}: code {code} is defined twice")
+            all_clauses = _clauses(entry.get("all"), known, where + " all")
+            any_clauses = _clauses(entry.get("any"), known, where + " any")
+            if not all_clauses and not any_clauses:
+                raise DataError(f"{where}: a rule needs a trigger (all or any)")
             rule = Rule(
                 code=_required(entry, "code", where),
                 group=str(entry.get("group", group)),
@@ -222,12 +238,12 @@ def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleS
                 text=_required(entry, "text", where),
                 source=_required(entry, "source", where),
                 offer=bool(entry.get("offer", False)),
-                all=_clauses(entry.get("all"), known, where + " all"),
-                any=_clauses(entry.get("any"), known, where + " any"),
+                all=all_clauses,
+                any=any_clauses,
                 subsumes=tuple(entry.get("subsumes", ())),
+                fact_name="fired_" + str(code).lower().replace("-", "_"),
+                check=compile_trigger(_when(all_clauses, any_clauses), known, where),
             )
-            if not rule.all and not rule.any:
-                raise DataError(f"{where}: a rule needs a trigger (all or any)")
             rules.append(rule)
             known[rule.fact_name] = rule
         for key, target in (("status", statuses), ("coordinator", coordinators)):
@@ -253,4 +269,5 @@ def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleS
         asks=asks,
         statuses=tuple(statuses),
         coordinators=tuple(coordinators),
+        by_code={rule.code: rule for rule in rules},
     )
