@@ -1,14 +1,13 @@
 """`nwd score`: the scoring command, on the standard library alone.
 
-It is parsed with argparse rather than Typer so that scoring one response starts in a few
-tens of milliseconds (Typer and pydantic cost ~0.1-0.2 s to import; see
+It is not a Typer command so that scoring one response starts in a few tens of
+milliseconds (Typer and pydantic cost ~0.1-0.2 s to import; see
 docs/decisions/0004-fast-start-for-nwd-score.md). Typer lists it in `nwd --help` and hands
 its arguments here, so there is one implementation.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Iterable
@@ -21,35 +20,70 @@ from nowrongdoor.guidance.scoring import Score, score_request, score_response
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing costs start-up time
-    from typing import Any, NoReturn, TextIO
+    from typing import Any, TextIO
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        """One line on stderr and exit 2, like every other bad input."""
-        raise InputError("arguments", f"score: {message}")
+USAGE = """usage: nwd score [--list [--json]]
+       nwd score INSTRUMENT [FILE|-] [--fhir]
+       nwd score INSTRUMENT --batch IN.jsonl
+       nwd score --questionnaire Q.json [RESPONSE.json|-] [--fhir]
+
+Score a screening instrument from answer positions (0-based): {"answers": [i0, i1, ...]},
+or a FHIR QuestionnaireResponse against any weighted FHIR Questionnaire.
+
+options:
+  --list               list the instruments (--json for machines)
+  --fhir               print a FHIR R4 Bundle (QuestionnaireResponse + Observation)
+  --batch IN.jsonl     one response per line; bad lines reported on stderr by number
+  --questionnaire Q    score the response file against this FHIR Questionnaire
+  -h, --help           show this help
+"""
+FLAGS = ("--list", "--json", "--fhir")
+VALUED = ("--questionnaire", "--batch")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="nwd score",
-        description="Score a screening instrument from answer positions (0-based), "
-        "or a FHIR QuestionnaireResponse against any weighted FHIR Questionnaire.",
-    )
-    parser.add_argument("instrument", nargs="?", help="instrument name (see --list)")
-    parser.add_argument("file", nargs="?", default="-", help="JSON input, or - for stdin")
-    parser.add_argument("--list", action="store_true", help="list the instruments")
-    parser.add_argument("--json", action="store_true", help="with --list: JSON for machines")
-    parser.add_argument(
-        "--questionnaire",
-        metavar="Q.json",
-        help="score a QuestionnaireResponse (the positional argument) against this Questionnaire",
-    )
-    parser.add_argument("--batch", metavar="IN.jsonl", help="one response per line")
-    parser.add_argument(
-        "--fhir", action="store_true", help="print a FHIR R4 Bundle (response + Observation)"
-    )
-    return parser
+class Arguments:
+    """What `nwd score` was asked to do."""
+
+    __slots__ = ("batch", "fhir", "file", "help", "instrument", "json", "list", "questionnaire")
+
+    def __init__(self) -> None:
+        self.instrument: str | None = None
+        self.file = "-"
+        self.list = self.json = self.fhir = self.help = False
+        self.questionnaire: str | None = None
+        self.batch: str | None = None
+
+
+def parse_arguments(argv: list[str]) -> Arguments:
+    """A small hand parser: argparse's gettext, locale and shutil imports cost ~10 ms of
+    start-up, a third of the budget (docs/decisions/0004-fast-start-for-nwd-score.md)."""
+    parsed = Arguments()
+    positional: list[str] = []
+    words = iter(argv)
+    for word in words:
+        name, has_value, value = word.partition("=")
+        if word in ("-h", "--help"):
+            parsed.help = True
+        elif word in FLAGS:
+            setattr(parsed, word[2:], True)
+        elif name in VALUED:
+            if not has_value:
+                value = next(words, "")
+            if not value:
+                raise InputError("arguments", f"score: {name} needs a file name")
+            setattr(parsed, name[2:], value)
+        elif word.startswith("-") and word != "-":
+            raise InputError("arguments", f"score: unknown option {word} (nwd score --help)")
+        else:
+            positional.append(word)
+    if len(positional) > 2:
+        raise InputError("arguments", f"score: unexpected argument {positional[2]!r}")
+    if positional:
+        parsed.instrument = positional[0]
+    if len(positional) == 2:
+        parsed.file = positional[1]
+    return parsed
 
 
 def _list(as_json: bool, out: TextIO) -> None:
@@ -114,7 +148,10 @@ def score_lines(instrument: Instrument, lines: Iterable[str], out: TextIO, err: 
 
 def run(argv: list[str], stdin: TextIO, out: TextIO, err: TextIO) -> int:
     """Run `nwd score` with these arguments; returns the exit code."""
-    args = _parser().parse_args(argv)
+    args = parse_arguments(argv)
+    if args.help:
+        out.write(USAGE)
+        return 0
     if args.list:
         _list(args.json, out)
         return 0
