@@ -101,6 +101,57 @@ LIGHT_DRINKER = {"units_per_day": 2, "dependence_suspected": False}
 # (rule code, a case where it fires, a case where it nearly fires but must not)
 FIRES_AND_NEARLY: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     (
+        "SESSION-CONFIDENTIALITY",
+        case(contact="first", drugs=[CANNABIS]),
+        case(contact="follow-up", drugs=[CANNABIS]),
+    ),
+    (
+        "RISK-CUSTODY-TRANSITION",
+        {**case(drugs=[CANNABIS]), "setting": "prison"},
+        {**case(drugs=[CANNABIS], contact="follow-up"), "setting": "prison"},
+    ),
+    (
+        "ALC-BRAIN-INJURY-PREVENTION",
+        case(
+            alcohol=DEPENDENT_DRINKER,
+            mental_health={"conditions": ["alcohol-related-brain-damage"]},
+        ),
+        case(alcohol=DEPENDENT_DRINKER, mental_health={"conditions": ["depression"]}),
+    ),
+    (
+        "DRUG-PRESCRIBED-MEDICINE-REVIEW",
+        case(
+            drugs=[
+                {
+                    **CANNABIS,
+                    "substance": "benzodiazepine",
+                    "prescribed": True,
+                    "dependence_suspected": True,
+                }
+            ]
+        ),
+        case(
+            drugs=[
+                {
+                    **CANNABIS,
+                    "substance": "benzodiazepine",
+                    "prescribed": False,
+                    "dependence_suspected": True,
+                }
+            ]
+        ),
+    ),
+    (
+        "REC-AFTERCARE-CHECKUPS",
+        case(alcohol={"abstinent": True}, circumstances={"recent_detox_or_abstinence": False}),
+        case(alcohol={"abstinent": False}, circumstances={"recent_detox_or_abstinence": False}),
+    ),
+    (
+        "COORD-ED-PATHWAY",
+        {**case(drugs=[HEROIN]), "setting": "emergency-department"},
+        {**case(drugs=[], alcohol={"units_per_day": 0}), "setting": "emergency-department"},
+    ),
+    (
         "MH-ROUTE-BY-NEED",
         case(mental_health={"conditions": ["eating-disorder"]}),
         case(mental_health={"conditions": ["depression"]}),
@@ -314,10 +365,12 @@ FIRES_AND_NEARLY: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         case(
             engagement={"declines_help": True},
             circumstances={"children_in_household": 0, "mental_health_act_concern": False},
+            mental_health={"suicidal_thoughts": False, "in_crisis": False},
         ),
         case(
             engagement={"declines_help": True},
-            circumstances={"children_in_household": 0, "mental_health_act_concern": True},
+            circumstances={"children_in_household": 0, "mental_health_act_concern": False},
+            mental_health={"suicidal_thoughts": True, "in_crisis": False},
         ),
     ),
     (
@@ -421,6 +474,25 @@ def test_unknown_engagement_means_needs_assessment_never_screened_out() -> None:
     assert result["iapt_suitability"]["status"] == "needs-assessment"
     assert "ASK-ENGAGEMENT" in result["iapt_suitability"]["because"]
     assert "IAPT-OFFER" in codes(case(mental_health=DEPRESSED, drugs=[CANNABIS]))
+
+
+def test_declining_help_with_a_mental_health_act_concern_still_gets_an_offer() -> None:
+    found = codes(
+        case(engagement={"declines_help": True}, circumstances={"mental_health_act_concern": True})
+    )
+    assert "DECLINED-FOLLOW-UP" not in found
+    assert "RISK-MHA-ASSESSMENT" in found
+
+
+def test_drinking_on_waking_counts_as_dependence() -> None:
+    result = run(
+        case(
+            mental_health=DEPRESSED,
+            alcohol={"drinks_on_waking": True},
+            treatment={"in_drug_alcohol_service": False},
+        )
+    )
+    assert result["iapt_suitability"]["status"] == "not-initially-suitable"
 
 
 def test_specialist_withdrawal_under_18() -> None:

@@ -57,6 +57,9 @@ FACTS: dict[str, Fact] = {
     "injecting": Fact("injecting", "ASK-DRUG-DETAILS"),
     "opioid_use": Fact("opioid use (including substitute medication)", ""),
     "benzodiazepine_use": Fact("benzodiazepine use", "ASK-DRUGS"),
+    "prescribed_dependence": Fact(
+        "dependence on a prescribed benzodiazepine or opioid", "ASK-DRUGS"
+    ),
     "prescribed_medication": Fact("prescribed or substitute medication", "ASK-TREATMENT"),
     "on_ost": Fact("opioid substitution treatment", "ASK-TREATMENT"),
     "ost_using_on_top": Fact("illicit opioid use on top of substitute medication", "ASK-TREATMENT"),
@@ -74,6 +77,7 @@ FACTS: dict[str, Fact] = {
     "cognitive_impairment": Fact("dementia or alcohol-related brain damage", "ASK-MENTAL-HEALTH"),
     "phq9_item9": Fact("PHQ-9 item 9", "ASK-SUICIDE-RISK"),
     "suicidal_thoughts": Fact("suicidal thoughts", "ASK-SUICIDE-RISK"),
+    "suicide_risk": Fact("thoughts of suicide or self-harm", "ASK-SUICIDE-RISK"),
     "in_crisis": Fact("whether in mental health crisis", "ASK-SUICIDE-RISK"),
     "smokes": Fact("smoking", "ASK-TOBACCO"),
     "in_treatment": Fact("contact with a drug and alcohol service", "ASK-TREATMENT"),
@@ -245,6 +249,9 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
             _at_least(facts["audit_total"], 20),
             a("dependence_suspected"),
             _at_least(facts["sadq_total"], 16),
+            a(
+                "drinks_on_waking"
+            ),  # IAPT-PPG ¶27: "drinking alcohol every morning to stop the shakes"
         ]
     )
     if dependence_signs is None and (
@@ -298,6 +305,15 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
     facts["prescribed_medication"] = any3(
         [on_ost, None if drugs is None else any(d.prescribed is True for d in known_drugs)]
     )
+    facts["prescribed_dependence"] = (
+        None
+        if drugs is None
+        else any3(
+            d.dependence_suspected
+            for d in known_drugs
+            if d.prescribed is True and d.substance in {"benzodiazepine", "other-opioid"}
+        )
+    )
     facts["benzodiazepine_use"] = (
         None if drugs is None else any(d.substance == "benzodiazepine" for d in known_drugs)
     )
@@ -340,6 +356,11 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         if conditions is None
         else bool(conditions & {"dementia", "alcohol-related-brain-damage"})
     )
+    item9 = facts["phq9_item9"]
+    risk = any3([None if item9 is None else item9 >= 1, facts["suicidal_thoughts"]])
+    if risk is None and (item9 == 0 or facts["suicidal_thoughts"] is False):
+        risk = False  # asked one way and denied, with nothing positive the other way
+    facts["suicide_risk"] = risk
     facts["other_mental_health"] = (
         None
         if conditions is None
