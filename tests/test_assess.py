@@ -618,3 +618,48 @@ def test_ruleset_identity_is_reported() -> None:
     info = run(case())["ruleset"]
     assert info["name"] == "nowrongdoor-pathway"
     assert len(info["sha256"]) == 64
+
+
+def test_a_service_adds_a_local_rule_without_editing_the_engine(tmp_path: Path) -> None:
+    (tmp_path / "local.toml").write_text(
+        """
+[[rule]]
+code = "LOCAL-SMOKING-CLINIC"
+priority = "routine"
+offer = true
+text = "Offer the Tuesday stop-smoking clinic at this service."
+source = "Local policy 2026/4"
+all = [{ when = "smokes", why = "smokes" }]
+""",
+        encoding="utf-8",
+    )
+    import os
+    import subprocess
+
+    from conftest import NWD, ROOT
+
+    done = subprocess.run(
+        [str(NWD), "assess", "-"],
+        input=json.dumps(case(tobacco={"smokes": True})),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "NWD_LOCAL_RULES": str(tmp_path)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found = {r["code"]: r for r in json.loads(done.stdout)["recommendations"]}
+    assert found["LOCAL-SMOKING-CLINIC"]["source"] == "Local policy 2026/4"
+    assert "TOB-VBA" in found
+
+
+def test_a_broken_local_rule_is_refused_at_load(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text(
+        '[[rule]]\ncode = "X"\npriority = "routine"\ntext = "t"\nsource = "s"\n'
+        'all = [{ when = "__import__(1)" }]\n',
+        encoding="utf-8",
+    )
+    from nowrongdoor.errors import DataError
+
+    with pytest.raises(DataError, match="uses Call"):
+        ruleset.load(extra_folders=[str(tmp_path)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any, TextIO
 
@@ -12,15 +13,26 @@ from nowrongdoor.guidance.pathway import ruleset
 from nowrongdoor.guidance.pathway.assess import assess, parse_case
 
 
+def active_rules() -> ruleset.RuleSet:
+    """The shipped rules, plus a service's own rule files from `NWD_LOCAL_RULES` (a folder)."""
+    local = os.environ.get("NWD_LOCAL_RULES")
+    if not local:
+        return ruleset.default()
+    try:
+        return ruleset.load(extra_folders=[local])
+    except OSError as error:
+        raise InputError("NWD_LOCAL_RULES", f"NWD_LOCAL_RULES: {local}: {error.strerror}") from None
+
+
 def assess_one(path: str, stdin: TextIO) -> dict[str, Any]:
-    return assess(parse_case(read_json(path, stdin, "case")), ruleset.default())
+    return assess(parse_case(read_json(path, stdin, "case")), active_rules())
 
 
 def assess_lines(path: str, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     """One assessment per line; bad lines reported by number, the rest still assessed."""
     import orjson
 
-    rules = ruleset.default()
+    rules = active_rules()
     bad = 0
     with open_text(path, stdin) as lines:
         for number, line in enumerate(lines, start=1):
@@ -76,7 +88,7 @@ def as_text(assessment: dict[str, Any]) -> str:
 
 
 def rules_table(code: str | None, as_json: bool, out: TextIO) -> None:
-    rules = ruleset.default()
+    rules = active_rules()
     chosen = list(rules.rules)
     if code:
         matches = [r for r in chosen if r.code == code.upper()]
