@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from nowrongdoor.errors import DataError
-from nowrongdoor.guidance.pathway.facts import all3, any3
 
 Trigger = Callable[[Mapping[str, Any]], bool | None]
 
@@ -34,18 +33,35 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
 }
 
 
-def _compare(op: Callable[[Any, Any], bool], left: Any, right: Any) -> bool | None:
-    if left is None or right is None:
-        return None
-    return op(left, right)
+def _unknown_safe(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool | None]:
+    """A comparison that is unknown (None) when either side is."""
+
+    def compare(left: Any, right: Any) -> bool | None:
+        if left is None or right is None:
+            return None
+        return op(left, right)
+
+    return compare
 
 
 def _and(*values: bool | None) -> bool | None:
-    return all3(values)
+    result: bool | None = True
+    for value in values:
+        if value is False:
+            return False
+        if value is None:
+            result = None
+    return result
 
 
 def _or(*values: bool | None) -> bool | None:
-    return any3(values)
+    result: bool | None = False
+    for value in values:
+        if value is True:
+            return True
+        if value is None:
+            result = None
+    return result
 
 
 def _not(value: bool | None) -> bool | None:
@@ -68,21 +84,8 @@ class _ToThreeValued(ast.NodeTransformer):
         left = self.visit(node.left)
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self.visit(comparator)
-            parts.append(
-                ast.Call(
-                    ast.Name("_compare", ast.Load()),
-                    [
-                        ast.Subscript(
-                            ast.Name("_ops", ast.Load()),
-                            ast.Constant(type(op).__name__),
-                            ast.Load(),
-                        ),
-                        left,
-                        right,
-                    ],
-                    [],
-                )
-            )
+            name = f"_{type(op).__name__}"
+            parts.append(ast.Call(ast.Name(name, ast.Load()), [left, right], []))
             left = right
         if len(parts) == 1:
             return parts[0]
@@ -108,11 +111,10 @@ _ALLOWED = (
 )
 
 
-def names_in(source: str) -> set[str]:
-    """The fact names a trigger reads."""
-    return {
-        node.id for node in ast.walk(ast.parse(source, mode="eval")) if isinstance(node, ast.Name)
-    }
+def names_in(source: str) -> tuple[str, ...]:
+    """The fact names a trigger reads, once each, in the order written."""
+    tree = ast.parse(source, mode="eval")
+    return tuple(dict.fromkeys(n.id for n in ast.walk(tree) if isinstance(n, ast.Name)))
 
 
 def compile_trigger(source: str, known: Mapping[str, object], where: str) -> Trigger:
@@ -138,12 +140,7 @@ def compile_trigger(source: str, known: Mapping[str, object], where: str) -> Tri
             )
         )
     )
-    namespace = {
-        "_and": _and,
-        "_or": _or,
-        "_not": _not,
-        "_compare": _compare,
-        "_ops": {op.__name__: function for op, function in _COMPARE.items()},
-    }
+    namespace: dict[str, Any] = {"_and": _and, "_or": _or, "_not": _not}
+    namespace.update({f"_{op.__name__}": _unknown_safe(f) for op, f in _COMPARE.items()})
     trigger: Trigger = eval(compile(expression, where, "eval"), namespace)
     return trigger

@@ -122,8 +122,11 @@ PARTS: dict[str, tuple[str, ...]] = {
 
 def asks_for(name: str, facts: dict[str, Any]) -> list[tuple[str, str]]:
     """The (ASK code, words) pairs that would settle an unknown fact."""
+    if name not in PARTS:
+        fact = FACTS.get(name)
+        return [(fact.ask, fact.words)] if fact and fact.ask else []
     fact = FACTS.get(name)
-    parts = [p for p in PARTS.get(name, ()) if facts.get(p) is None]
+    parts = [p for p in PARTS[name] if facts.get(p) is None]
     if not parts and fact and fact.ask:
         return [(fact.ask, fact.words)]
     parts = parts or list(PARTS.get(name, ()))

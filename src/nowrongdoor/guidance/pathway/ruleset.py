@@ -30,7 +30,7 @@ class Clause(NamedTuple):
     source: str
     trigger: Trigger
     why: str
-    names: frozenset[str]
+    names: tuple[str, ...]
 
 
 class Rule(NamedTuple):
@@ -50,13 +50,21 @@ class Rule(NamedTuple):
         """The trigger in one line, for listings."""
         return _when(self.all, self.any)
 
-    def unknown_facts(self, facts: Mapping[str, Any]) -> set[str]:
+    def why(self, facts: Mapping[str, Any]) -> list[str]:
+        """For a fired rule: the words of every clause that holds."""
+        if not self.any:  # every `all` clause holds, or the rule would not have fired
+            return [_format(clause.why, facts) for clause in self.all if clause.why]
+        return evaluate(self.all, self.any, facts).why
+
+    def unknown_facts(self, facts: Mapping[str, Any]) -> list[str]:
         """For an undecided rule: the unknown facts of the clauses that are undecided."""
-        unknown: set[str] = set()
+        unknown: list[str] = []
+        if len(self.all) + len(self.any) == 1:  # the one clause is the undecided one
+            return [name for name in (self.all + self.any)[0].names if facts.get(name) is None]
         for clause in self.all + self.any:
             missing = [name for name in clause.names if facts.get(name) is None]
             if missing and clause.trigger(facts) is None:
-                unknown.update(missing)
+                unknown.extend(missing)
         return unknown
 
 
@@ -83,6 +91,7 @@ class Choice(NamedTuple):
     under_cpa: bool
     all: tuple[Clause, ...]
     any: tuple[Clause, ...]
+    check: Trigger
 
 
 class RuleSet(NamedTuple):
@@ -166,7 +175,7 @@ def _clauses(raw: Any, known: Mapping[str, object], where: str) -> tuple[Clause,
                 source,
                 compile_trigger(source, known, f"{where}[{index}]"),
                 str(entry.get("why", "")),
-                frozenset(names_in(source)),
+                names_in(source),
             )
         )
     return tuple(clauses)
@@ -249,13 +258,16 @@ def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleS
         for key, target in (("status", statuses), ("coordinator", coordinators)):
             for entry in data.get(key, ()):
                 where = f"{group}.toml {key} {entry.get('value')}"
+                all_clauses = _clauses(entry.get("all"), known, where + " all")
+                any_clauses = _clauses(entry.get("any"), known, where + " any")
                 target.append(
                     Choice(
                         _required(entry, "value", where),
                         bool(entry.get("stop_if_unknown", False)),
                         bool(entry.get("under_cpa", False)),
-                        _clauses(entry.get("all"), known, where + " all"),
-                        _clauses(entry.get("any"), known, where + " any"),
+                        all_clauses,
+                        any_clauses,
+                        compile_trigger(_when(all_clauses, any_clauses), known, where),
                     )
                 )
     for ask in {FACTS[name].ask for name in FACTS}:
