@@ -36,3 +36,18 @@ class DataError(NwdError):
     Raised when an instrument or rule file is loaded, so a broken file can never score or
     decide anything: the bands must partition the range, flags must name real items.
     """
+
+
+class AccessDenied(NwdError):
+    """No care relationship, consent or safeguarding override allows this record to be seen.
+
+    The attempt is audited by `services.use_case` once the use case's changes are rolled
+    back. Exit 3 on the CLI, 403 on the API.
+    """
+
+    exit_code = 3
+    http_status = 403
+
+    def __init__(self, message: str, action: str = "", person_id: int | None = None) -> None:
+        super().__init__(message)
+        self.action, self.person_id = action, person_id

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from nowrongdoor.cli.records import audit_app, db_app
 from nowrongdoor.cli.score import main as score_main
 
 app = typer.Typer(
@@ -17,6 +18,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
 
 
 @app.command(

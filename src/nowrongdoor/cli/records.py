@@ -1,0 +1,43 @@
+"""`nwd db ...` and `nwd audit ...`: commands that need the database (Django booted here)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+db_app = typer.Typer(help="The database: migrate.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail: verify the hash chain.", no_args_is_help=True)
+
+
+@db_app.command()
+def migrate() -> None:
+    """Create or update the tables (NWD_DATABASE_URL; default SQLite under var/)."""
+    from nowrongdoor.config.boot import boot
+
+    boot()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    typer.echo(f"database ready: {connection.vendor} {connection.settings_dict['NAME']}")
+
+
+@audit_app.command()
+def verify(
+    quiet: Annotated[bool, typer.Option("--quiet", help="print only on failure")] = False,
+) -> None:
+    """Exit 0 when the chain is intact; 1, naming the first broken event, when not."""
+    from nowrongdoor.config.boot import boot
+
+    boot()
+    from nowrongdoor.services.audit import verify as verify_chain
+
+    verdict = verify_chain()
+    if verdict.intact:
+        if not quiet:
+            typer.echo(f"audit chain intact: {verdict.events} events")
+        return
+    typer.echo(f"audit chain broken at event {verdict.broken_at}: {verdict.problem}", err=True)
+    raise typer.Exit(1)

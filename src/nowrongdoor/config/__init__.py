@@ -1,0 +1,1 @@
+"""Django configuration: settings from the environment, refusing unsafe defaults in production."""

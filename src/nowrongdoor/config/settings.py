@@ -1,0 +1,39 @@
+"""Django settings for nowrongdoor, all from the environment.
+
+`NWD_ENV=production` refuses to start with the development secret key or with debug on.
+"""
+
+from __future__ import annotations
+
+import os
+
+from nowrongdoor.config.database import database_settings, default_url
+
+DEVELOPMENT_KEY = "nowrongdoor-development-only-not-secret"
+ENVIRONMENT = os.environ.get("NWD_ENV", "development")
+SECRET_KEY = os.environ.get("NWD_SECRET_KEY", DEVELOPMENT_KEY)
+DEBUG = os.environ.get("NWD_DEBUG", "0") == "1"
+
+if ENVIRONMENT == "production":
+    if SECRET_KEY == DEVELOPMENT_KEY or len(SECRET_KEY) < 32:
+        raise RuntimeError("NWD_SECRET_KEY: set a secret key of 32+ characters in production")
+    if DEBUG:
+        raise RuntimeError("NWD_DEBUG: debug mode is refused in production")
+
+ALLOWED_HOSTS = os.environ.get("NWD_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "nowrongdoor.records.directory",
+    "nowrongdoor.records.people",
+    "nowrongdoor.records.care",
+    "nowrongdoor.records.clinical",
+    "nowrongdoor.records.audit",
+]
+DATABASES = {"default": database_settings(os.environ.get("NWD_DATABASE_URL", default_url()))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USE_TZ = True
+TIME_ZONE = "Europe/London"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]

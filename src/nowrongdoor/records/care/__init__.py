@@ -1,0 +1,1 @@
+"""Episodes of care at a service, and consent to share with other services."""

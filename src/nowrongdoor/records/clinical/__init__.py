@@ -1,0 +1,1 @@
+"""Screenings and assessments, exactly as the pure core produced them, never recomputed."""

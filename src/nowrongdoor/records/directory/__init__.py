@@ -1,0 +1,1 @@
+"""Organisations, their services (by setting) and the staff who work in them, with roles."""

@@ -1,0 +1,1 @@
+"""People: identity (NHS number optional, validated), contact details, equality fields."""

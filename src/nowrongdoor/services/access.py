@@ -1,0 +1,51 @@
+"""Who may see a person's record: a care relationship, consent, or a safeguarding override.
+
+A practitioner sees a person only through a service that has an active episode of care with
+them, or the person's latest consent decision for that service is "given" (or a recorded
+safeguarding override). Commissioners and administrators see no identifiable record. The
+person sees their own. Withdrawal takes effect at once: only the latest decision counts.
+"""
+
+from __future__ import annotations
+
+from nowrongdoor.errors import AccessDenied
+from nowrongdoor.records.care.models import Consent, ConsentState, EpisodeOfCare, EpisodeStatus
+from nowrongdoor.records.directory.models import CLINICAL_ROLES, Role
+from nowrongdoor.records.people.models import Person
+from nowrongdoor.services.actor import Actor
+
+
+def why_allowed(actor: Actor, person: Person) -> str | None:
+    """The ground on which `actor` may see `person`, or None."""
+    if actor.role == Role.PERSON:
+        return "own record" if person.user_id == actor.user.pk else None
+    if actor.role not in CLINICAL_ROLES or actor.service is None:
+        return None
+    if (
+        EpisodeOfCare.objects.filter(person=person, service=actor.service)
+        .exclude(status=EpisodeStatus.DISCHARGED)
+        .exists()
+    ):
+        return "active episode of care"
+    latest = (
+        Consent.objects.filter(person=person, recipient=actor.service)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    if latest.safeguarding_override:
+        return "safeguarding override"
+    return "consent to share" if latest.state == ConsentState.GIVEN else None
+
+
+def require(actor: Actor, person: Person, action: str) -> str:
+    """Allow (returning the ground), or raise `AccessDenied`, which `use_case` audits."""
+    ground = why_allowed(actor, person)
+    if ground is None:
+        raise AccessDenied(
+            f"{actor.user.get_username()} has no care relationship or consent for this person",
+            action=action,
+            person_id=person.pk,
+        )
+    return ground

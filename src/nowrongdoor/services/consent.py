@@ -1,0 +1,57 @@
+"""Recording and withdrawing consent to share with another service (UK-ALC 2.2.4)."""
+
+from __future__ import annotations
+
+from nowrongdoor.errors import AccessDenied, InputError
+from nowrongdoor.records.care.models import Consent, ConsentState
+from nowrongdoor.records.directory.models import Role, Service
+from nowrongdoor.records.people.models import Person
+from nowrongdoor.services import access, audit, use_case
+from nowrongdoor.services.actor import Actor
+
+
+def record_consent(
+    actor: Actor,
+    person_id: int,
+    recipient_id: int,
+    state: str,
+    purpose: str = "care",
+    safeguarding_reason: str = "",
+) -> Consent:
+    """A new consent decision; the latest decision for a recipient is the one that counts.
+
+    A safeguarding override (sharing without consent) needs a reason and is flagged for
+    review. The person may record their own decisions.
+    """
+    if state not in ConsentState.values:
+        raise InputError("state", f"state: must be one of {', '.join(ConsentState.values)}")
+    with use_case(actor):
+        person = Person.objects.filter(pk=person_id).first()
+        recipient = Service.objects.filter(pk=recipient_id).first()
+        if person is None or recipient is None:
+            raise InputError("person" if person is None else "recipient", "not found")
+        access.require(actor, person, "consent.record")
+        override = bool(safeguarding_reason.strip())
+        if override and actor.role == Role.PERSON:
+            raise AccessDenied("a safeguarding override is recorded by staff, not by the person")
+        consent = Consent.objects.create(
+            person=person,
+            recipient=recipient,
+            purpose=purpose,
+            state=state,
+            safeguarding_override=override,
+            override_reason=safeguarding_reason.strip(),
+            flagged_for_review=override,
+            recorded_by=actor.user,
+        )
+        audit.record(
+            actor, f"consent.{state}", person_id=person.pk, obj=consent, reason=safeguarding_reason
+        )
+    return consent
+
+
+def withdraw_consent(
+    actor: Actor, person_id: int, recipient_id: int, purpose: str = "care"
+) -> Consent:
+    """Withdrawal takes effect at once: the recipient's access ends with this row."""
+    return record_consent(actor, person_id, recipient_id, ConsentState.WITHDRAWN, purpose)

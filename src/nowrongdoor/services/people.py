@@ -1,0 +1,77 @@
+"""Registering people and reading their record."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from nowrongdoor.errors import AccessDenied, InputError
+from nowrongdoor.records.care.models import EpisodeOfCare, EpisodeStatus
+from nowrongdoor.records.directory.models import CLINICAL_ROLES
+from nowrongdoor.records.people.models import Person
+from nowrongdoor.services import access, audit, use_case
+from nowrongdoor.services.actor import Actor
+
+PERSON_FIELDS = {
+    "nhs_number",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address",
+    "ethnicity",
+    "sex",
+    "gender_identity",
+    "sexual_orientation",
+    "religion",
+    "disability",
+}
+
+
+def _validated(person: Person) -> None:
+    try:
+        person.full_clean(exclude=["user"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise InputError(field, f"{field}: {messages[0]}") from None
+
+
+def register_person(
+    actor: Actor, details: dict[str, Any], referral_date: date | None = None
+) -> Person:
+    """Register a person at the actor's service, which opens their first episode of care."""
+    if actor.role not in CLINICAL_ROLES or actor.service is None:
+        raise AccessDenied("only staff of a service can register a person")
+    unknown = set(details) - PERSON_FIELDS
+    if unknown:
+        field = sorted(unknown)[0]
+        raise InputError(field, f"{field}: unknown field")
+    with use_case(actor):
+        person = Person(**details)
+        if person.nhs_number == "":
+            person.nhs_number = None
+        _validated(person)
+        person.save()
+        episode = EpisodeOfCare.objects.create(
+            person=person,
+            service=actor.service,
+            status=EpisodeStatus.REFERRAL_RECEIVED,
+            referral_received=referral_date or date.today(),
+        )
+        audit.record(actor, "person.register", person_id=person.pk, obj=person)
+        audit.record(actor, "episode.open", person_id=person.pk, obj=episode)
+    return person
+
+
+def read_person(actor: Actor, person_id: int, reason: str = "") -> Person:
+    """A person's record, if the actor may see it; the read is audited either way."""
+    with use_case(actor):
+        person = Person.objects.filter(pk=person_id).first()
+        if person is None:
+            raise InputError("person", f"person: {person_id} not found")
+        ground = access.require(actor, person, "person.read")
+        audit.record(actor, "person.read", person_id=person.pk, obj=person, reason=reason or ground)
+    return person
