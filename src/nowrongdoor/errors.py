@@ -51,3 +51,13 @@ class AccessDenied(NwdError):
     def __init__(self, message: str, action: str = "", person_id: int | None = None) -> None:
         super().__init__(message)
         self.action, self.person_id = action, person_id
+
+
+class Conflict(NwdError):
+    """Someone else changed the record first (e.g. a care plan): reload and try again.
+
+    Exit 4 on the CLI, 409 on the API; nothing of the losing change is saved.
+    """
+
+    exit_code = 4
+    http_status = 409

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "nowrongdoor.records.people",
     "nowrongdoor.records.care",
     "nowrongdoor.records.clinical",
+    "nowrongdoor.records.referrals",
+    "nowrongdoor.records.coordination",
+    "nowrongdoor.records.outcomes",
     "nowrongdoor.records.audit",
 ]
 DATABASES = {"default": database_settings(os.environ.get("NWD_DATABASE_URL", default_url()))}

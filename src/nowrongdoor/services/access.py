@@ -8,7 +8,7 @@ person sees their own. Withdrawal takes effect at once: only the latest decision
 
 from __future__ import annotations
 
-from nowrongdoor.errors import AccessDenied
+from nowrongdoor.errors import AccessDenied, InputError
 from nowrongdoor.records.care.models import Consent, ConsentState, EpisodeOfCare, EpisodeStatus
 from nowrongdoor.records.directory.models import CLINICAL_ROLES, Role
 from nowrongdoor.records.people.models import Person
@@ -49,3 +49,12 @@ def require(actor: Actor, person: Person, action: str) -> str:
             person_id=person.pk,
         )
     return ground
+
+
+def person_for(actor: Actor, person_id: int, action: str) -> Person:
+    """The person, if they exist and `actor` may act on their record for `action`."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise InputError("person", f"person: {person_id} not found")
+    require(actor, person, action)
+    return person

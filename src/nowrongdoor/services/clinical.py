@@ -9,15 +9,8 @@ from nowrongdoor.guidance.pathway import ruleset
 from nowrongdoor.guidance.pathway.assess import assess, parse_case
 from nowrongdoor.guidance.scoring import score_positions
 from nowrongdoor.records.clinical.models import Assessment, Screening
-from nowrongdoor.records.people.models import Person
 from nowrongdoor.services import access, audit, use_case
 from nowrongdoor.services.actor import Actor
-
-
-def _person(actor: Actor, person_id: int, action: str) -> Person:
-    person = Person.objects.get(pk=person_id)
-    access.require(actor, person, action)
-    return person
 
 
 def record_screening(
@@ -27,7 +20,7 @@ def record_screening(
     loaded = instruments.load(instrument)
     score = score_positions(loaded, answers)  # InputError before anything is written
     with use_case(actor):
-        person = _person(actor, person_id, "screening.record")
+        person = access.person_for(actor, person_id, "screening.record")
         assert actor.service is not None  # access.require guarantees a service for staff
         screening = Screening.objects.create(
             person=person,
@@ -50,7 +43,7 @@ def record_assessment(actor: Actor, person_id: int, case: dict[str, Any]) -> Ass
     rules = ruleset.default()
     output = assess(parse_case(case), rules)
     with use_case(actor):
-        person = _person(actor, person_id, "assessment.record")
+        person = access.person_for(actor, person_id, "assessment.record")
         assert actor.service is not None
         assessment = Assessment.objects.create(
             person=person,

@@ -1,0 +1,1 @@
+"""Named care coordinator, versioned care plan, case notes, recovery plan, discharge."""

@@ -1,0 +1,1 @@
+"""Outcome measures: TOP, and NHS Talking Therapies courses with session measures."""

@@ -1,0 +1,1 @@
+"""Referrals between services, with consent, and declines only with an alternative route."""

@@ -1,0 +1,152 @@
+"""The named care coordinator, the shared care plan, case notes and the recovery plan."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import F
+from django.utils import timezone
+
+from nowrongdoor.errors import Conflict, InputError
+from nowrongdoor.records.coordination.models import (
+    CARE_PLAN_SECTIONS,
+    CareCoordinator,
+    CarePlan,
+    CarePlanVersion,
+    CaseNote,
+    CoordinationBasis,
+    RecoveryGoal,
+)
+from nowrongdoor.records.directory.models import CLINICAL_ROLES, Membership, Role
+from nowrongdoor.services import access, audit, use_case
+from nowrongdoor.services.actor import Actor
+
+
+def _coordinator_user(user_id: int) -> tuple[User, Membership]:
+    membership = (
+        Membership.objects.filter(user_id=user_id, active=True, role__in=CLINICAL_ROLES)
+        .select_related("user", "service")
+        .first()
+    )
+    if membership is None or membership.service is None:
+        raise InputError("coordinator", f"coordinator: user {user_id} is not staff of a service")
+    return membership.user, membership
+
+
+def name_coordinator(
+    actor: Actor, person_id: int, coordinator_id: int, basis: str
+) -> CareCoordinator:
+    """Name the one care coordinator (PHE-COOC App5 §2); use `hand_over` to change them."""
+    if basis not in CoordinationBasis.values:
+        raise InputError("basis", f"basis: must be one of {', '.join(CoordinationBasis.values)}")
+    user, membership = _coordinator_user(coordinator_id)
+    with use_case(actor):
+        person = access.person_for(actor, person_id, "coordinator.name")
+        if CareCoordinator.objects.filter(person=person, ended__isnull=True).exists():
+            raise InputError("coordinator", "coordinator: one is already named; hand over instead")
+        assert membership.service is not None
+        named = CareCoordinator.objects.create(
+            person=person, coordinator=user, service=membership.service, basis=basis
+        )
+        audit.record(actor, "coordinator.name", person_id=person.pk, obj=named)
+    return named
+
+
+def hand_over(actor: Actor, person_id: int, coordinator_id: int, note: str) -> CareCoordinator:
+    """End the current coordinator and name the next in one step, with a handover note."""
+    if not note.strip():
+        raise InputError("note", "note: a handover note is required")
+    user, membership = _coordinator_user(coordinator_id)
+    with use_case(actor):
+        person = access.person_for(actor, person_id, "coordinator.hand_over")
+        current = (
+            CareCoordinator.objects.select_for_update()
+            .filter(person=person, ended__isnull=True)
+            .first()
+        )
+        if current is None:
+            raise InputError("coordinator", "coordinator: none is named yet; name one first")
+        current.ended, current.handover_note = timezone.now(), note.strip()
+        current.save()
+        assert membership.service is not None
+        named = CareCoordinator.objects.create(
+            person=person, coordinator=user, service=membership.service, basis=current.basis
+        )
+        audit.record(actor, "coordinator.hand_over", person_id=person.pk, obj=named, reason=note)
+    return named
+
+
+def revise_care_plan(
+    actor: Actor,
+    person_id: int,
+    expected_version: int,
+    sections: dict[str, Any],
+    next_review: date,
+    agreed_with_person: bool,
+) -> CarePlanVersion:
+    """Save a new version of the shared care plan, never overwriting the last one.
+
+    `expected_version` is the version the editor started from: if someone saved in between,
+    `Conflict` is raised and nothing is saved (no lost update).
+    """
+    unknown = sorted(set(sections) - set(CARE_PLAN_SECTIONS))
+    if unknown:
+        raise InputError(f"sections.{unknown[0]}", f"sections.{unknown[0]}: unknown section")
+    if next_review < timezone.localdate():
+        raise InputError("next_review", "next_review: must not be in the past")
+    with use_case(actor):
+        person = access.person_for(actor, person_id, "care_plan.revise")
+        plan, _ = CarePlan.objects.get_or_create(person=person)
+        claimed = CarePlan.objects.filter(pk=plan.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            raise Conflict(
+                f"care plan: changed by someone else since version {expected_version}; reload it"
+            )
+        previous = plan.versions.order_by("-number").first()
+        before = previous.sections if previous else {}
+        after = {s: sections.get(s, "") for s in CARE_PLAN_SECTIONS}
+        changed = [s for s in CARE_PLAN_SECTIONS if before.get(s, "") != after[s]]
+        version = CarePlanVersion.objects.create(
+            plan=plan,
+            number=expected_version + 1,
+            sections=after,
+            next_review=next_review,
+            agreed_with_person=agreed_with_person,
+            change_summary=", ".join(changed) or "no section changed",
+            author=actor.user,
+        )
+        audit.record(actor, "care_plan.revise", person_id=person.pk, obj=version)
+    return version
+
+
+def add_case_note(actor: Actor, person_id: int, text: str) -> CaseNote:
+    """Communication between care plan reviews (PHE-COOC App5 §5)."""
+    if not text.strip():
+        raise InputError("text", "text: required")
+    with use_case(actor):
+        person = access.person_for(actor, person_id, "case_note.add")
+        assert actor.service is not None
+        note = CaseNote.objects.create(
+            person=person, service=actor.service, text=text, author=actor.user
+        )
+        audit.record(actor, "case_note.add", person_id=person.pk, obj=note)
+    return note
+
+
+def add_recovery_goal(actor: Actor, person_id: int, in_their_words: str) -> RecoveryGoal:
+    """The person's own goal in their own words; the person may write it themselves."""
+    if not in_their_words.strip():
+        raise InputError("in_their_words", "in_their_words: required")
+    with use_case(actor):
+        person = access.person_for(actor, person_id, "recovery_goal.add")
+        goal = RecoveryGoal.objects.create(
+            person=person,
+            in_their_words=in_their_words.strip(),
+            written_by_person=actor.role == Role.PERSON,
+        )
+        audit.record(actor, "recovery_goal.add", person_id=person.pk, obj=goal)
+    return goal

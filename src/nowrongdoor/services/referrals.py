@@ -1,0 +1,153 @@
+"""Referrals between services: sent with consent, accepted, or declined with a route."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from nowrongdoor.errors import AccessDenied, InputError
+from nowrongdoor.records.care.models import Consent, ConsentState, EpisodeOfCare, EpisodeStatus
+from nowrongdoor.records.clinical.models import Assessment
+from nowrongdoor.records.directory.models import Service
+from nowrongdoor.records.referrals.models import (
+    ActionKind,
+    RecommendationAction,
+    Referral,
+    ReferralStatus,
+)
+from nowrongdoor.services import access, audit, use_case
+from nowrongdoor.services.actor import Actor
+
+
+def _consent_for(person_id: int, service: Service) -> Consent:
+    latest = (
+        Consent.objects.filter(person_id=person_id, recipient=service)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    if latest is None or not (latest.state == ConsentState.GIVEN or latest.safeguarding_override):
+        raise InputError(
+            "consent",
+            f"consent: no recorded consent to share with {service.name}; record the person's "
+            "consent (or a safeguarding reason) first",
+        )
+    return latest
+
+
+def refer(
+    actor: Actor, person_id: int, to_service_id: int, reason: str, recommendation_code: str = ""
+) -> Referral:
+    """Send a referral; the person's consent to share with the receiving service is checked."""
+    if not reason.strip():
+        raise InputError("reason", "reason: required")
+    to_service = Service.objects.filter(pk=to_service_id).first()
+    if to_service is None:
+        raise InputError("to_service", f"to_service: {to_service_id} not found")
+    with use_case(actor):
+        person = access.person_for(actor, person_id, "referral.send")
+        if actor.service is None or actor.service == to_service:
+            raise InputError("to_service", "to_service: refer to another service")
+        referral = Referral.objects.create(
+            person=person,
+            from_service=actor.service,
+            to_service=to_service,
+            consent=_consent_for(person_id, to_service),
+            reason=reason.strip(),
+            recommendation_code=recommendation_code,
+            sent_by=actor.user,
+        )
+        audit.record(actor, "referral.send", person_id=person.pk, obj=referral)
+    return referral
+
+
+def _incoming(actor: Actor, referral_id: int) -> Referral:
+    referral = Referral.objects.select_related("person").filter(pk=referral_id).first()
+    if referral is None:
+        raise InputError("referral", f"referral: {referral_id} not found")
+    if actor.service != referral.to_service:
+        raise AccessDenied(
+            "only the receiving service decides a referral",
+            action="referral.decide",
+            person_id=referral.person_id,
+        )
+    if referral.status != ReferralStatus.SENT:
+        raise InputError("referral", f"referral: already {referral.status}")
+    return referral
+
+
+def accept(actor: Actor, referral_id: int) -> EpisodeOfCare:
+    """Accept: the receiving service opens an episode, dated from the referral."""
+    with use_case(actor):
+        referral = _incoming(actor, referral_id)
+        referral.status = ReferralStatus.ACCEPTED
+        referral.decided_at, referral.decided_by = timezone.now(), actor.user
+        referral.save()
+        episode = EpisodeOfCare.objects.create(
+            person=referral.person,
+            service=referral.to_service,
+            status=EpisodeStatus.REFERRAL_RECEIVED,
+            referral_received=referral.sent_at.date(),
+        )
+        audit.record(actor, "referral.accept", person_id=referral.person_id, obj=referral)
+    return episode
+
+
+def decline(actor: Actor, referral_id: int, alternative_route: str) -> Referral:
+    """Decline only with the route that is suitable: no wrong door applies to services too."""
+    if not alternative_route.strip():
+        raise InputError(
+            "alternative_route",
+            "alternative_route: required - name the service or route that can help (no wrong door)",
+        )
+    with use_case(actor):
+        referral = _incoming(actor, referral_id)
+        referral.status = ReferralStatus.DECLINED
+        referral.alternative_route = alternative_route.strip()
+        referral.decided_at, referral.decided_by = timezone.now(), actor.user
+        referral.save()
+        audit.record(actor, "referral.decline", person_id=referral.person_id, obj=referral)
+    return referral
+
+
+def inbox(actor: Actor) -> list[Referral]:
+    """Referrals waiting for the actor's service; listing them is audited."""
+    if actor.service is None:
+        return []
+    with use_case(actor):
+        waiting = list(
+            Referral.objects.filter(to_service=actor.service, status=ReferralStatus.SENT)
+            .select_related("person", "from_service")
+            .order_by("sent_at")
+        )
+        audit.record(actor, "referral.inbox", reason=f"{len(waiting)} waiting")
+    return waiting
+
+
+def act_on_recommendation(
+    actor: Actor,
+    assessment_id: int,
+    code: str,
+    kind: str,
+    note: str = "",
+    referral_id: int | None = None,
+) -> RecommendationAction:
+    """Record what was offered, accepted, declined or referred for one recommendation."""
+    if kind not in ActionKind.values:
+        raise InputError("kind", f"kind: must be one of {', '.join(ActionKind.values)}")
+    assessment = Assessment.objects.filter(pk=assessment_id).first()
+    if assessment is None:
+        raise InputError("assessment", f"assessment: {assessment_id} not found")
+    codes = {r["code"] for r in assessment.output["recommendations"]}
+    if code not in codes:
+        raise InputError("code", f"code: {code} is not a recommendation of this assessment")
+    with use_case(actor):
+        access.person_for(actor, assessment.person_id, "recommendation.act")
+        action = RecommendationAction.objects.create(
+            assessment=assessment,
+            code=code,
+            kind=kind,
+            note=note,
+            referral_id=referral_id,
+            recorded_by=actor.user,
+        )
+        audit.record(actor, f"recommendation.{kind}", person_id=assessment.person_id, obj=action)
+    return action
