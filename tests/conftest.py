@@ -1,25 +1,10 @@
-"""Shared test helpers: run the real `nwd` console script, as a user would."""
+"""Test settings shared by the whole suite (helpers live in helpers.py)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 from hypothesis import HealthCheck, settings
-
-NWD = Path(sys.executable).parent / "nwd"
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 
 settings.register_profile(
     "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
 settings.load_profile("default")
-
-
-def run_nwd(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `nwd ARGS...` in a subprocess and capture what it printed."""
-    return subprocess.run(
-        [str(NWD), *args], input=stdin, capture_output=True, text=True, check=False, cwd=ROOT
-    )

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SHARED, run_nwd
+from helpers import SHARED, run_nwd
 from nowrongdoor.errors import InputError
 from nowrongdoor.guidance.pathway import ruleset
 from nowrongdoor.guidance.pathway.assess import assess, parse_case
@@ -600,7 +600,9 @@ def test_batch_reports_bad_lines_by_number() -> None:
 
 def test_rules_lists_the_catalogue_and_one_rule() -> None:
     listing = json.loads(run_nwd("rules", "--json").stdout)
-    assert len(listing) == len(ruleset.default().rules)
+    rules = ruleset.default()
+    assert len(listing) == len(rules.rules) + len(rules.asks)
+    assert {row["code"] for row in listing} >= {"RISK-SUICIDE", "ASK-ALCOHOL"}
     one = run_nwd("rules", "IAPT-REASSESS")
     assert "IAPT-PPG ¶30" in one.stdout
     assert run_nwd("rules", "NO-SUCH").returncode == 2
@@ -636,7 +638,7 @@ all = [{ when = "smokes", why = "smokes" }]
     import os
     import subprocess
 
-    from conftest import NWD, ROOT
+    from helpers import NWD, ROOT
 
     done = subprocess.run(
         [str(NWD), "assess", "-"],

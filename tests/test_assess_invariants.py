@@ -34,9 +34,7 @@ def drug() -> st.SearchStrategy[dict[str, Any]]:
             "days_used_past_28": days,
             "typical_amount": "some",
             "route": route,
-            "injecting_days_past_28": None
-            if days is None or injecting is None
-            else min(injecting, days),
+            "injecting_days_past_28": consistent_injecting(route, days, injecting),
             "prescribed": prescribed,
             "dependence_suspected": dependent,
         },
@@ -49,6 +47,22 @@ def drug() -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
+def consistent_injecting(route: str | None, days: int | None, injecting: int | None) -> int | None:
+    """Injecting days within days used, and at least one when the route is injected."""
+    if days is None or injecting is None:
+        return None
+    if route == "injected" and days:
+        return max(1, min(injecting, days))
+    return min(injecting, days)
+
+
+def with_matching_audit_c(screens: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """AUDIT-C, when given with AUDIT, is its first three answers (the case refuses otherwise)."""
+    if "audit" in screens:
+        return st.sampled_from([screens, {**screens, "audit_c": screens["audit"][:3]}])
+    return st.one_of(st.just(screens), answers("audit_c").map(lambda a: {**screens, "audit_c": a}))
+
+
 def section(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[Any]:
     return optional(st.fixed_dictionaries({}, optional=fields))
 
@@ -59,8 +73,8 @@ CASES = st.fixed_dictionaries(
         "age": st.integers(12, 90),
         "contact": st.sampled_from(["first", "follow-up"]),
         "screens": st.fixed_dictionaries(
-            {}, optional={n: answers(n) for n in ("audit", "audit_c", "phq9", "gad7", "sadq")}
-        ),
+            {}, optional={n: answers(n) for n in ("audit", "phq9", "gad7", "sadq")}
+        ).flatmap(with_matching_audit_c),
         "alcohol": section(
             {
                 "units_per_day": st.integers(0, 40),

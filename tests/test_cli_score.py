@@ -9,7 +9,7 @@ from fhir.resources.R4B.bundle import Bundle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import run_nwd
+from helpers import run_nwd
 from nowrongdoor.guidance.schemas import ScoreRequest, ScoreResult
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from conftest import ROOT
+from helpers import ROOT
 
 
 def test_rules_doc_is_generated_from_the_data() -> None:

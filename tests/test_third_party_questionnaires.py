@@ -179,7 +179,6 @@ def test_lhc_forms_phq9_scores_by_ordinal_value() -> None:
         "items": [1, 2, 3, 1, 0, 1, 2, 0, 1],
         "flags": [],
         "ignored": ["/44261-6", "/69722-7"],
-        "unanswered": [],
     }
 
 
@@ -194,7 +193,6 @@ def test_sdc_contained_value_set_item_weights_score() -> None:
         "items": [1, 0, 2, 3, 1, 0, 1, 0, 1],
         "flags": [],
         "ignored": ["H1/TS"],
-        "unanswered": [],
     }
 
 
@@ -253,7 +251,6 @@ def test_nested_answers_are_followed() -> None:
         "items": [2, 1, 3, 1, 0, 2, 1],
         "flags": [],
         "ignored": ["/69737-5/70274-6", "/69737-5/69722-7"],
-        "unanswered": [],
     }
 
 
@@ -302,12 +299,38 @@ def test_required_weighted_item_missing_is_an_error(
     assert "/44260-8" in line
 
 
-def test_optional_item_unanswered_is_listed() -> None:
-    result = score(SDC_PHQ9, SDC_PHQ9_Q9_UNANSWERED)
-    # As the complete response, less Q9 (Several-days, 1 point): 9 - 1.
-    assert result["total"] == 8
-    assert result["items"] == [1, 0, 2, 3, 1, 0, 1, 0]
-    assert result["unanswered"] == ["H1/T1/Q9"]
+def test_an_unanswered_weighted_item_is_an_error_never_a_partial_total(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """INSTRUMENTS.md: totals are never computed from partial answers (here PHQ-9 item 9)."""
+    line = bad_input(capsys, SDC_PHQ9, SDC_PHQ9_Q9_UNANSWERED)
+    assert "H1/T1/Q9" in line
+    assert "partial answers" in line
+
+
+def test_an_answer_to_an_item_not_in_the_questionnaire_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = load(SDC_PHQ9_RESPONSE)
+    data["item"].append({"linkId": "Q99", "answer": [{"valueString": "extra"}]})
+    line = bad_input(capsys, SDC_PHQ9, save(tmp_path, "r.json", data))
+    assert "Q99" in line
+
+
+def test_a_questionnaire_without_weights_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = load(LHC_PHQ9)
+
+    def strip(items: list[dict[str, object]]) -> None:
+        for item in items:
+            for option in item.get("answerOption", []):  # type: ignore[attr-defined]
+                option.pop("extension", None)
+            strip(item.get("item", []))  # type: ignore[arg-type]
+
+    strip(data["item"])
+    line = bad_input(capsys, save(tmp_path, "q.json", data), LHC_PHQ9_RESPONSE)
+    assert "no answer option carries a weight" in line
 
 
 @pytest.mark.parametrize(
@@ -444,11 +467,13 @@ def test_value_set_with_an_unweighted_expansion_keeps_its_compose_weights(
     assert result["ignored"] == ["H1/TS"]
 
 
-def test_value_set_with_an_expansion_matches_a_code_without_system(tmp_path: Path) -> None:
+def test_value_set_with_an_expansion_still_needs_the_system(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     questionnaire = save(tmp_path, "q.json", with_expansion(True))
     assert score(questionnaire, SDC_PHQ9_RESPONSE)["total"] == 9  # with systems: fine
     data = load(SDC_PHQ9_RESPONSE)
     for link_id in SDC_PHQ9_ITEMS:
         del find_item(data, link_id)["answer"][0]["valueCoding"]["system"]
-    assert score(SDC_PHQ9, save(tmp_path, "plain.json", data))["total"] == 9
-    assert score(questionnaire, save(tmp_path, "r.json", data))["total"] == 9
+    line = bad_input(capsys, questionnaire, save(tmp_path, "r.json", data))
+    assert "not among its options" in line

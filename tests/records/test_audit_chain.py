@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from record_area import Area
 from typer.testing import CliRunner
 
-from conftest import Area
 from nowrongdoor.cli.app import app
 from nowrongdoor.records.audit.models import AuditEvent
 from nowrongdoor.services import audit

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from record_area import Area
 
-from conftest import Area
 from nowrongdoor.errors import AccessDenied, Conflict, InputError
 from nowrongdoor.records.audit.models import AuditEvent
 from nowrongdoor.records.care.models import EpisodeOfCare

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from record_area import Area
 
-from conftest import Area
 from nowrongdoor.errors import AccessDenied, InputError
 from nowrongdoor.records.audit.models import AuditEvent
 from nowrongdoor.records.care.models import Consent, EpisodeOfCare

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from nowrongdoor.cli.exchange import exchange_app
 from nowrongdoor.cli.records import audit_app, db_app
 from nowrongdoor.cli.score import main as score_main
 
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+app.add_typer(exchange_app)
 
 
 @app.command(
@@ -58,6 +60,8 @@ def assess(
 
     try:
         if batch:
+            if output is not Format.json or file != "-":
+                raise InputError("batch", "assess: --batch prints JSON lines; drop FILE/--format")
             raise typer.Exit(command.assess_lines(batch, sys.stdin, sys.stdout, sys.stderr))
         assessment = command.assess_one(file, sys.stdin)
     except InputError as error:

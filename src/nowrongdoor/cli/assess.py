@@ -89,12 +89,6 @@ def as_text(assessment: dict[str, Any]) -> str:
 
 def rules_table(code: str | None, as_json: bool, out: TextIO) -> None:
     rules = active_rules()
-    chosen = list(rules.rules)
-    if code:
-        matches = [r for r in chosen if r.code == code.upper()]
-        if not matches:
-            raise InputError("code", f"rules: {code}: unknown rule code")
-        chosen = matches
     rows = [
         {
             "code": r.code,
@@ -104,8 +98,22 @@ def rules_table(code: str | None, as_json: bool, out: TextIO) -> None:
             "text": r.text,
             "source": r.source,
         }
-        for r in chosen
+        for r in rules.rules
+    ] + [
+        {
+            "code": a.code,
+            "group": "identification",
+            "priority": a.priority,
+            "when": "a fact another rule needs is not recorded (invariant N4)",
+            "text": a.text,
+            "source": a.source,
+        }
+        for a in rules.asks.values()
     ]
+    if code:
+        rows = [row for row in rows if row["code"] == code.upper()]
+        if not rows:
+            raise InputError("code", f"rules: {code}: unknown rule code")
     if as_json:
         out.write(json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
         return

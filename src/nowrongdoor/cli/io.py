@@ -39,11 +39,25 @@ def read_text(path: str, stdin: TextIO) -> str:
             raise InputError("file", f"{path}: not UTF-8 text") from None
 
 
+def _no_duplicate_keys(what: str) -> Any:
+    """JSON allows a key twice and keeps the last: for clinical input that hides a typo."""
+
+    def pairs_to_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise InputError(key, f"{what}: {key}: given twice")
+            result[key] = value
+        return result
+
+    return pairs_to_dict
+
+
 def read_json(path: str, stdin: TextIO, what: str) -> Any:
     """Parse one JSON document; `what` names it in the error (an instrument, `case`...)."""
     text = read_text(path, stdin)
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys(what))
     except json.JSONDecodeError as error:
         raise InputError(
             what,

@@ -170,6 +170,8 @@ def run(argv: list[str], stdin: TextIO, out: TextIO, err: TextIO) -> int:
         raise InputError("instrument", "score: name an instrument (nwd score --list)")
     instrument = instruments.load(args.instrument)
     if args.batch:
+        if args.fhir or args.file != "-":
+            raise InputError("arguments", "score: --batch prints JSON lines; drop FILE/--fhir")
         with open_text(args.batch, stdin) as lines:
             return score_lines(instrument, lines, out, err)
     request: Any = read_json(args.file, stdin, instrument.name)

@@ -79,17 +79,11 @@ class Item:
         return bool(self.options) and all(o.points is not None for o in self.options)
 
     def option_for(self, coding: Coding) -> Option | None:
-        """The option a response coding chose: system and code, or code alone if unique."""
-        if coding.system:
-            for option in self.options:
-                if option.coding.code == coding.code and option.coding.system in (
-                    coding.system,
-                    None,
-                ):
-                    return option
-            return None
-        matches = [o for o in self.options if o.coding.code == coding.code]
-        return matches[0] if len(matches) == 1 else None
+        """The option a response coding chose: the same system and the same code."""
+        for option in self.options:
+            if option.coding.code == coding.code and option.coding.system == coding.system:
+                return option
+        return None
 
 
 class Band:

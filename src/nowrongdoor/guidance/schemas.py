@@ -34,9 +34,6 @@ class ScoreResult(BaseModel):
     ignored: list[str] | None = Field(
         default=None, description="--questionnaire: linkIds of questions without weights"
     )
-    unanswered: list[str] | None = Field(
-        default=None, description="--questionnaire: optional weighted items left unanswered"
-    )
 
 
 class ScoreSummary(BaseModel):

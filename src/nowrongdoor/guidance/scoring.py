@@ -33,7 +33,6 @@ class Score:
         "items",
         "positions",
         "total",
-        "unanswered",
     )
 
     def __init__(
@@ -47,12 +46,11 @@ class Score:
         positions: list[int] | None = None,
         chosen: tuple[tuple[Item, Coding], ...] = (),
         ignored: tuple[str, ...] | None = None,
-        unanswered: tuple[str, ...] | None = None,
     ) -> None:
         self.instrument, self.total, self.band = instrument, total, band
         self.items, self.flags, self.chosen = items, flags, chosen
         self.positions = positions
-        self.ignored, self.unanswered = ignored, unanswered
+        self.ignored = ignored
 
     def to_json(self) -> dict[str, Any]:
         """The contract's shape (`nwd score`): instrument, total, band, items, flags."""
@@ -65,8 +63,6 @@ class Score:
         }
         if self.ignored is not None:
             result["ignored"] = list(self.ignored)
-        if self.unanswered is not None:
-            result["unanswered"] = list(self.unanswered)
         return result
 
 
@@ -174,23 +170,37 @@ def _response_answers(response: Any) -> dict[str, list[Any]]:
 
 
 def score_response(instrument: Instrument, response: Any) -> Score:
-    """Score a FHIR QuestionnaireResponse by linkId and coding (system + code)."""
+    """Score a FHIR QuestionnaireResponse by linkId and coding (system + code).
+
+    Every weighted item must be answered: a total is never made of partial answers
+    (INSTRUMENTS.md), and an answer to an item the questionnaire does not have is an error.
+    """
     name = instrument.name
+    if not instrument.items:
+        raise InputError(
+            "questionnaire",
+            f"{name}: no answer option carries a weight (ordinalValue or itemWeight); "
+            "nothing can be scored",
+        )
     given = _response_answers(response)
+    known = {item.link_id for item in instrument.items} | set(instrument.unweighted)
+    strangers = sorted(set(given) - known)
+    if strangers:
+        raise InputError(
+            f"item.{strangers[0]}", f"{name}: item '{strangers[0]}' is not in the questionnaire"
+        )
     points: list[Points] = []
     by_item: list[Points | None] = []
     chosen: list[tuple[Item, Coding]] = []
-    unanswered: list[str] = []
     for item in instrument.items:
         answers = given.get(item.link_id, [])
         by_item.append(None)
         if not answers:
-            if item.required:
-                raise InputError(
-                    f"item.{item.link_id}", f"{name}: item '{item.link_id}' has no answer"
-                )
-            unanswered.append(item.link_id)
-            continue
+            raise InputError(
+                f"item.{item.link_id}",
+                f"{name}: item '{item.link_id}' has no answer; a total is never made of "
+                "partial answers",
+            )
         if len(answers) > 1 and not item.repeats:
             raise InputError(
                 f"item.{item.link_id}",
@@ -222,7 +232,6 @@ def score_response(instrument: Instrument, response: Any) -> Score:
         flags=_flags(instrument, by_item, total),
         chosen=tuple(chosen),
         ignored=instrument.unweighted,
-        unanswered=tuple(unanswered),
     )
 
 

@@ -123,7 +123,7 @@ def assess(case: Case, ruleset: RuleSet) -> dict[str, Any]:
     status, because = _choose(ruleset.statuses, facts, status_unknown)
     facts["iapt_status"] = status.value if status else "needs-assessment"
     asked: Asked = {}
-    for name in sorted(status_unknown):
+    for name in sorted(status_unknown) if status is None else ():
         for code, words in asks_for(name, facts):
             asked.setdefault(code, {}).setdefault(words, []).append(STATUS_NEED)
     fired = _evaluate_rules(ruleset, facts, asked)

@@ -77,6 +77,13 @@ class Screens(_Part):
     hsi: list[int] | None = None
     barc10: list[int] | None = None
 
+    @model_validator(mode="after")
+    def _audit_c_agrees_with_audit(self) -> Screens:
+        """AUDIT-C is AUDIT's first three questions: both given, they must agree."""
+        if self.audit is not None and self.audit_c is not None and self.audit[:3] != self.audit_c:
+            raise ValueError("audit_c: differs from the first three answers of audit")
+        return self
+
 
 class Alcohol(_Part):
     units_per_day: float | None = Field(default=None, ge=0, le=200)
@@ -92,6 +99,8 @@ class Alcohol(_Part):
                 f"units_per_day: is {self.units_per_day} but abstinent is true; "
                 "record current drinking or abstinence, not both"
             )
+        if self.abstinent and self.drinks_on_waking:
+            raise ValueError("drinks_on_waking: is true but abstinent is true")
         return self
 
 
@@ -110,6 +119,10 @@ class DrugUse(_Part):
         if used is not None and injected is not None and injected > used:
             raise ValueError(
                 f"injecting_days_past_28: {injected} is more than days_used_past_28 ({used})"
+            )
+        if self.route == "injected" and injected == 0 and used:
+            raise ValueError(
+                f"injecting_days_past_28: is 0 but the route is injected on {used} days used"
             )
         return self
 

@@ -7,7 +7,7 @@ Python's expression grammar (names of facts, numbers, strings, tuples, compariso
 `and`, `or`, `not`, `in`), checked when the rule file is loaded and compiled once to
 bytecode. Comparisons with an unknown (None) fact give None, and `and`/`or`/`not` follow
 Kleene's three-valued logic, so "not known" never silently becomes "no" (invariant N4).
-See docs/decisions/0006-rule-triggers.md.
+See docs/decisions/0005-rules-as-toml-with-three-valued-python-expressions.md.
 """
 
 from __future__ import annotations

@@ -46,6 +46,7 @@ FACTS: dict[str, Fact] = {
     "alcohol_use": Fact("whether the person drinks", "ASK-ALCOHOL"),
     "alcohol_dependence": Fact("alcohol dependence", "ASK-ALCOHOL"),
     "abstinent": Fact("whether now abstinent", "ASK-ALCOHOL"),
+    "recorded_abstinent": Fact("abstinence recorded", "ASK-ALCOHOL"),
     "alcohol_screened": Fact("an alcohol screen", "ASK-ALCOHOL"),
     "drug_answers": Fact("drug-use answers", "ASK-DRUGS"),
     "drug_use": Fact("drug use other than as prescribed", "ASK-DRUGS"),
@@ -57,6 +58,7 @@ FACTS: dict[str, Fact] = {
     "injecting": Fact("injecting", "ASK-DRUG-DETAILS"),
     "opioid_use": Fact("opioid use (including substitute medication)", ""),
     "benzodiazepine_use": Fact("benzodiazepine use", "ASK-DRUGS"),
+    "sedative_dependence": Fact("dependence on GBL/GHB or benzodiazepines", "ASK-DRUGS"),
     "prescribed_dependence": Fact(
         "dependence on a prescribed benzodiazepine or opioid", "ASK-DRUGS"
     ),
@@ -109,12 +111,21 @@ FACTS: dict[str, Fact] = {
 
 # Facts made of other facts: when one is unknown, ask for its unknown parts.
 PARTS: dict[str, tuple[str, ...]] = {
-    "substance_use": ("alcohol_use", "drug_use"),
-    "substance_problem": ("alcohol_use", "alcohol_dependence", "drug_use", "drug_dependence"),
+    "substance_use": ("alcohol_use", "drug_use", "on_ost"),
+    "substance_problem": (
+        "units_per_day",
+        "audit_total",
+        "audit_c_positive",
+        "alcohol_dependence",
+        "drug_dependence",
+        "drug_days_max",
+        "injecting",
+        "ost_using_on_top",
+    ),
     "dependence": ("alcohol_dependence", "drug_dependence"),
-    "no_abrupt_stop_dependence": ("alcohol_dependence", "drug_dependence"),
-    "mental_health_problem": ("common_mental_health",),
-    "opioid_use": ("drug_use",),
+    "no_abrupt_stop_dependence": ("alcohol_dependence", "sedative_dependence"),
+    "mental_health_problem": ("common_mental_health", "suicidal_thoughts"),
+    "opioid_use": ("drug_use", "on_ost"),
     "injecting": ("drug_use",),
     "drug_days_max": ("drug_use",),
 }
@@ -122,14 +133,10 @@ PARTS: dict[str, tuple[str, ...]] = {
 
 def asks_for(name: str, facts: dict[str, Any]) -> list[tuple[str, str]]:
     """The (ASK code, words) pairs that would settle an unknown fact."""
-    if name not in PARTS:
+    parts = [p for p in PARTS.get(name, ()) if facts.get(p) is None]
+    if not parts:
         fact = FACTS.get(name)
         return [(fact.ask, fact.words)] if fact and fact.ask else []
-    fact = FACTS.get(name)
-    parts = [p for p in PARTS[name] if facts.get(p) is None]
-    if not parts and fact and fact.ask:
-        return [(fact.ask, fact.words)]
-    parts = parts or list(PARTS.get(name, ()))
     return [pair for part in parts for pair in asks_for(part, facts)]
 
 
@@ -189,7 +196,12 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         "age": case.age,
         "follow_up": None if case.contact is None else case.contact == "follow-up",
         "audit_total": audit.total if audit else None,
-        "audit_c_positive": ("positive" in audit_c.flags) if audit_c else None,
+        # A full AUDIT contains AUDIT-C (items 1-3): positive at 5 or more.
+        "audit_c_positive": (
+            ("positive" in audit_c.flags)
+            if audit_c
+            else (sum(audit.items[:3]) >= 5 if audit else None)
+        ),
         "full_audit_done": audit is not None,
         "sadq_total": sadq.total if sadq else None,
         "units_per_day": a("units_per_day"),
@@ -200,7 +212,12 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         "suicidal_thoughts": mh.suicidal_thoughts if mh else None,
         "in_crisis": mh.in_crisis if mh else None,
         "smokes": case.tobacco.smokes if case.tobacco else None,
-        "in_treatment": treatment.in_drug_alcohol_service if treatment else None,
+        # Being seen at a drug and alcohol service is contact with one, unless told otherwise.
+        "in_treatment": (
+            treatment.in_drug_alcohol_service
+            if treatment and treatment.in_drug_alcohol_service is not None
+            else (True if case.setting == "drug-alcohol-service" else None)
+        ),
         "unable_to_change": treatment.unable_to_change_due_to_mental_health if treatment else None,
         "able_to_attend": e("able_to_attend"),
         "motivated": e("motivated_to_limit_use"),
@@ -245,23 +262,25 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
             None if units is None else units > 0,
         ]
     )
-    if audit_item1 == 0 or units == 0 or a("abstinent"):
+    if audit_item1 == 0 or units == 0:
         facts["alcohol_use"] = facts["alcohol_use"] or False
+    if a("abstinent") is True:
+        facts["alcohol_use"] = False
+    if facts["alcohol_use"] is False and units is None:
+        facts["units_per_day"] = units = 0  # does not drink: no units
+    # IAPT-PPG ¶27: "drinking alcohol every morning to stop the shakes" is dependence too.
+    signs = [a("dependence_suspected"), a("drinks_on_waking")]
     dependence_signs = any3(
-        [
-            _at_least(facts["audit_total"], 20),
-            a("dependence_suspected"),
-            _at_least(facts["sadq_total"], 16),
-            a(
-                "drinks_on_waking"
-            ),  # IAPT-PPG ¶27: "drinking alcohol every morning to stop the shakes"
-        ]
+        [_at_least(facts["audit_total"], 20), _at_least(facts["sadq_total"], 16), *signs]
     )
     if dependence_signs is None and (
         audit is not None or facts["alcohol_use"] is False or a("dependence_suspected") is False
     ):
         dependence_signs = False  # a full AUDIT under 20, or no drinking, settles it
-    facts["alcohol_dependence"] = dependence_signs
+    # Now abstinent (IAPT-PPG ¶26): past-year scores describe the past, not current use.
+    recorded_abstinent = a("abstinent") is True
+    facts["recorded_abstinent"] = recorded_abstinent
+    facts["alcohol_dependence"] = False if recorded_abstinent else dependence_signs
 
     # Drugs: one entry per substance; prescribed use as directed is not misuse.
     if drugs is None:
@@ -281,8 +300,11 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
             for d in drugs
         )
     known_drugs = drugs or []
-    facts["drug_days_max"] = max(
-        (d.days_used_past_28 for d in misuse if d.days_used_past_28 is not None), default=None
+    days = [d.days_used_past_28 for d in misuse]
+    facts["drug_days_max"] = (
+        None
+        if drugs is None or (days and all(n is None for n in days))
+        else max((n for n in days if n is not None), default=0)
     )
     facts["drug_dependence"] = (
         None if drugs is None else any3(d.dependence_suspected for d in misuse)
@@ -300,9 +322,14 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
             for d in known_drugs
         )
     )
-    on_ost = None if ost is None else ost.medication is not None or ost.using_on_top is not None
+    # On substitution treatment when a medication is named; with drug answers recorded and
+    # no substitution block, the person is taken not to be on it (it is a drug answer).
+    if ost is not None:
+        on_ost: bool | None = ost.medication is not None
+    else:
+        on_ost = None if drugs is None else False
     facts["on_ost"] = on_ost
-    facts["ost_using_on_top"] = ost.using_on_top if ost else None
+    facts["ost_using_on_top"] = (ost.using_on_top if ost else None) if on_ost else on_ost
     opioid_drug = None if drugs is None else any(d.substance in OPIOIDS for d in known_drugs)
     facts["opioid_use"] = any3([opioid_drug, on_ost])
     facts["prescribed_medication"] = any3(
@@ -320,18 +347,21 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
     facts["benzodiazepine_use"] = (
         None if drugs is None else any(d.substance == "benzodiazepine" for d in known_drugs)
     )
+    facts["sedative_dependence"] = (
+        None
+        if drugs is None
+        else any3(d.dependence_suspected for d in known_drugs if d.substance in NO_ABRUPT_STOP)
+    )
     facts["no_abrupt_stop_dependence"] = any3(
-        [
-            facts["alcohol_dependence"],
-            None
-            if drugs is None
-            else any3(d.dependence_suspected for d in known_drugs if d.substance in NO_ABRUPT_STOP),
-        ]
+        [facts["alcohol_dependence"], facts["sedative_dependence"]]
     )
     facts["dependence"] = any3([facts["alcohol_dependence"], facts["drug_dependence"]])
     facts["substance_use"] = any3([facts["alcohol_use"], facts["drug_use"], on_ost])
+    if facts["in_treatment"] is None and facts["substance_use"] is False and not recorded_abstinent:
+        facts["in_treatment"] = False  # uses nothing and not in recovery: not in drug treatment
     facts["substance_problem"] = any3(
         [
+            None if units is None else units > 15,
             _at_least(facts["audit_total"], 8),
             facts["audit_c_positive"],
             facts["alcohol_dependence"],

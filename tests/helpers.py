@@ -1,0 +1,18 @@
+"""Helpers shared by the tests: run the real `nwd` console script, as a user would."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+NWD = Path(sys.executable).parent / "nwd"
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def run_nwd(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `nwd ARGS...` in a subprocess and capture what it printed."""
+    return subprocess.run(
+        [str(NWD), *args], input=stdin, capture_output=True, text=True, check=False, cwd=ROOT
+    )
