@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from nowrongdoor.cli.exchange import exchange_app
-from nowrongdoor.cli.records import audit_app, db_app
+from nowrongdoor.cli.records import audit_app, db_app, seed
 from nowrongdoor.cli.score import main as score_main
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(exchange_app)
+app.command()(seed)
 
 
 @app.command(
