@@ -15,10 +15,17 @@ from nowrongdoor.records.people.models import Person
 from nowrongdoor.services.actor import Actor
 
 
-def why_allowed(actor: Actor, person: Person) -> str | None:
-    """The ground on which `actor` may see `person`, or None."""
+# What a person may do with their own record; everything else is staff work.
+PERSON_ACTIONS = frozenset(
+    {"person.read", "person.export", "consent.record", "recovery_goal.add", "outcome.read"}
+)
+
+
+def why_allowed(actor: Actor, person: Person, action: str = "person.read") -> str | None:
+    """The ground on which `actor` may do `action` on `person`'s record, or None."""
     if actor.role == Role.PERSON:
-        return "own record" if person.user_id == actor.user.pk else None
+        own = person.user_id == actor.user.pk and action in PERSON_ACTIONS
+        return "own record" if own else None
     if actor.role not in CLINICAL_ROLES or actor.service is None:
         return None
     if (
@@ -41,7 +48,7 @@ def why_allowed(actor: Actor, person: Person) -> str | None:
 
 def require(actor: Actor, person: Person, action: str) -> str:
     """Allow (returning the ground), or raise `AccessDenied`, which `use_case` audits."""
-    ground = why_allowed(actor, person)
+    ground = why_allowed(actor, person, action)
     if ground is None:
         raise AccessDenied(
             f"{actor.user.get_username()} has no care relationship or consent for this person",
