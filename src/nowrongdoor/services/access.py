@@ -14,7 +14,6 @@ from nowrongdoor.records.directory.models import CLINICAL_ROLES, Role
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.services.actor import Actor
 
-
 # What a person may do with their own record; everything else is staff work.
 PERSON_ACTIONS = frozenset(
     {"person.read", "person.export", "consent.record", "recovery_goal.add", "outcome.read"}
