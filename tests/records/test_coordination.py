@@ -21,9 +21,9 @@ from nowrongdoor.records.coordination.models import (
 )
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.records.referrals.models import Referral
-from nowrongdoor.services import audit, coordination, episodes, referrals
+from nowrongdoor.services import audit, coordination, episodes, exchange, outcomes, referrals
 from nowrongdoor.services.actor import Actor
-from nowrongdoor.services.clinical import record_assessment
+from nowrongdoor.services.clinical import record_assessment, record_screening
 from nowrongdoor.services.consent import record_consent
 from nowrongdoor.services.people import register_person
 
@@ -214,6 +214,24 @@ def test_planned_discharge_after_treatment_schedules_recovery_check_ups(
     assert due == [today + timedelta(days=d) for d in (30, 91, 182)]
 
 
+def test_children_carers_and_goal_reviews(area: Area, person: Person) -> None:
+    year = date.today().year
+    child = coordination.record_child(area.therapist, person.pk, year - 6, True)
+    assert child.safeguarding_status == "not-known"
+    with pytest.raises(InputError, match=r"^whereabouts: required"):
+        coordination.record_child(area.therapist, person.pk, year - 9, False)
+    with pytest.raises(InputError, match=r"^year_of_birth: must be"):
+        coordination.record_child(area.therapist, person.pk, year + 1, True)
+    carer = coordination.record_carer(area.therapist, person.pk, "Pat", "mother", True)
+    assert carer.consent_to_involve
+    goal = coordination.add_recovery_goal(area.therapist, person.pk, "Get back to work")
+    reviewed = coordination.review_recovery_goal(area.therapist, goal.pk, False, date.today())
+    assert reviewed.last_reviewed == date.today()
+    assert reviewed.in_their_words == "Get back to work"
+    with pytest.raises(AccessDenied):
+        coordination.record_child(area.gp_doctor, person.pk, year - 6, True)
+
+
 USE_CASES = {
     "register": lambda a, p: register_person(a.therapist, {"given_name": "X", "family_name": "Y"}),
     "consent": lambda a, p: record_consent(a.therapist, p.pk, a.drugs.pk, "given"),
@@ -225,6 +243,17 @@ USE_CASES = {
         a.therapist, p.pk, a.therapist.user.pk, "cpa"
     ),
     "assessment": lambda a, p: record_assessment(a.therapist, p.pk, {"setting": "iapt"}),
+    "child": lambda a, p: coordination.record_child(a.therapist, p.pk, date.today().year - 3, True),
+    "carer": lambda a, p: coordination.record_carer(a.therapist, p.pk, "Pat", "sister", False),
+    "goal": lambda a, p: coordination.add_recovery_goal(a.therapist, p.pk, "sleep better"),
+    "screening": lambda a, p: record_screening(a.therapist, p.pk, "phq9", [1] * 9),
+    "top": lambda a, p: outcomes.record_top(a.therapist, p.pk, "start", {}),
+    "course": lambda a, p: outcomes.start_course(a.therapist, p.pk),
+    "refer": lambda a, p: (
+        record_consent(a.therapist, p.pk, a.gp.pk, "given"),
+        referrals.refer(a.therapist, p.pk, a.gp.pk, "GP review of medication"),
+    ),
+    "export": lambda a, p: exchange.export_person(a.therapist, p.pk),
     "discharge": lambda a, p: episodes.discharge(
         a.therapist,
         EpisodeOfCare.objects.get(person=p).pk,

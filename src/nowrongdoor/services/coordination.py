@@ -15,9 +15,12 @@ from nowrongdoor.records.coordination.models import (
     CareCoordinator,
     CarePlan,
     CarePlanVersion,
+    Carer,
     CaseNote,
+    Child,
     CoordinationBasis,
     RecoveryGoal,
+    SafeguardingStatus,
 )
 from nowrongdoor.records.directory.models import CLINICAL_ROLES, Membership, Role
 from nowrongdoor.services import access, audit, use_case
@@ -150,3 +153,66 @@ def add_recovery_goal(actor: Actor, person_id: int, in_their_words: str) -> Reco
         )
         audit.record(actor, "recovery_goal.add", person_id=person.pk, obj=goal)
     return goal
+
+
+def review_recovery_goal(actor: Actor, goal_id: int, achieved: bool, on: date) -> RecoveryGoal:
+    """Review a goal with the person (DS-BRIC): the words stay theirs; we record the review."""
+    goal = RecoveryGoal.objects.filter(pk=goal_id).first()
+    if goal is None:
+        raise InputError("goal", f"goal: {goal_id} not found")
+    with use_case(actor):
+        access.person_for(actor, goal.person_id, "recovery_goal.review")
+        goal.last_reviewed, goal.achieved = on, achieved
+        goal.save()
+        audit.record(actor, "recovery_goal.review", person_id=goal.person_id, obj=goal)
+    return goal
+
+
+def record_carer(
+    actor: Actor, person_id: int, name: str, relationship: str, consent_to_involve: bool
+) -> Carer:
+    """A carer or family member; offering them an assessment in their own right is recorded."""
+    if not name.strip() or not relationship.strip():
+        raise InputError("name" if not name.strip() else "relationship", "required")
+    with use_case(actor):
+        person = access.person_for(actor, person_id, "carer.record")
+        carer = Carer.objects.create(
+            person=person,
+            name=name.strip(),
+            relationship=relationship.strip(),
+            consent_to_involve=consent_to_involve,
+        )
+        audit.record(actor, "carer.record", person_id=person.pk, obj=carer)
+    return carer
+
+
+def record_child(
+    actor: Actor,
+    person_id: int,
+    year_of_birth: int,
+    lives_with_person: bool,
+    whereabouts: str = "",
+    safeguarding_status: str = SafeguardingStatus.NOT_KNOWN,
+) -> Child:
+    """Number, ages and whereabouts of children (DS-BRIC "safeguard children")."""
+    this_year = timezone.localdate().year
+    if not this_year - 25 <= year_of_birth <= this_year:
+        raise InputError("year_of_birth", f"year_of_birth: must be {this_year - 25}-{this_year}")
+    if safeguarding_status not in SafeguardingStatus.values:
+        raise InputError(
+            "safeguarding_status",
+            f"safeguarding_status: must be one of {', '.join(SafeguardingStatus.values)}",
+        )
+    if not lives_with_person and not whereabouts.strip():
+        raise InputError("whereabouts", "whereabouts: required when the child lives elsewhere")
+    with use_case(actor):
+        person = access.person_for(actor, person_id, "child.record")
+        child = Child.objects.create(
+            person=person,
+            year_of_birth=year_of_birth,
+            lives_with_person=lives_with_person,
+            whereabouts=whereabouts.strip(),
+            safeguarding_status=safeguarding_status,
+        )
+        audit.record(actor, "child.record", person_id=person.pk, obj=child)
+    return child
