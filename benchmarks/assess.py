@@ -49,8 +49,12 @@ def cases(count: int) -> list[dict[str, Any]]:
                         "substance": rng.choice(SUBSTANCES),
                         "days_used_past_28": days,
                         "typical_amount": "some",
-                        "route": rng.choice(["smoked", "injected", "oral"]),
-                        "injecting_days_past_28": rng.randrange(days + 1),
+                        "route": (route := rng.choice(["smoked", "injected", "oral"])),
+                        "injecting_days_past_28": (
+                            max(1, rng.randrange(days + 1))
+                            if route == "injected" and days
+                            else rng.randrange(days + 1)
+                        ),
                         "prescribed": False,
                         "dependence_suspected": rng.random() < 0.4,
                     }
