@@ -61,3 +61,42 @@ def seed(
         f"seeded {report.people} people across {report.services} services "
         f"({report.staff} staff; demo password {DEMO_PASSWORD!r})"
     )
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="port")] = 8000,
+) -> None:
+    """Serve the app and API with waitress (a production WSGI server); no seeding."""
+    from nowrongdoor.config.boot import boot
+
+    boot()
+    import waitress
+
+    from nowrongdoor.config.wsgi import application
+
+    typer.echo(f"nowrongdoor on http://{host}:{port}/api/docs")
+    waitress.serve(application, host=host, port=port, threads=8, ident="nowrongdoor")
+
+
+token_app = typer.Typer(help="API tokens for other systems.", no_args_is_help=True)
+
+
+@token_app.command("create")
+def create_token(
+    username: Annotated[str, typer.Option("--as", help="the user the token acts as")],
+    label: Annotated[str, typer.Option(help="what the token is for")] = "",
+) -> None:
+    """Issue a bearer token (printed once; only its hash is kept)."""
+    from nowrongdoor.config.boot import boot
+
+    boot()
+    from django.contrib.auth.models import User
+
+    from nowrongdoor.api.auth import issue_token
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        typer.echo(f"--as: no user {username!r}", err=True)
+        raise typer.Exit(2)
+    typer.echo(issue_token(user, label))

@@ -24,6 +24,9 @@ ALLOWED_HOSTS = os.environ.get("NWD_ALLOWED_HOSTS", "127.0.0.1,localhost").split
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "ninja",
     "nowrongdoor.records.directory",
     "nowrongdoor.records.people",
     "nowrongdoor.records.care",
@@ -34,6 +37,31 @@ INSTALLED_APPS = [
     "nowrongdoor.records.audit",
 ]
 DATABASES = {"default": database_settings(os.environ.get("NWD_DATABASE_URL", default_url()))}
+ROOT_URLCONF = "nowrongdoor.config.urls"
+WSGI_APPLICATION = "nowrongdoor.config.wsgi.application"
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+STATIC_URL = "static/"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = ENVIRONMENT == "production"
+CSRF_COOKIE_SECURE = ENVIRONMENT == "production"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Europe/London"

@@ -63,3 +63,15 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "service", "role"], name="one_role_per_service")
         ]
+
+
+class ApiToken(models.Model):
+    """A bearer token for another system acting as a user; only its sha256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_sha256 = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=True)

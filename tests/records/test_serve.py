@@ -1,0 +1,58 @@
+"""`nwd serve`: a real server on loopback answering the API with a token from `nwd token`."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from helpers import NWD, ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_served_api_answers_with_a_token(tmp_path: Path) -> None:
+    env = {**os.environ, "NWD_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+
+    def nwd(*args: str) -> str:
+        done = subprocess.run(
+            [str(NWD), *args], capture_output=True, text=True, cwd=ROOT, env=env, check=True
+        )
+        return done.stdout.strip()
+
+    nwd("seed", "--people", "1", "--seed", "1")
+    token = nwd("token", "create", "--as", "iapt-practitioner")
+    port = free_port()
+    server = subprocess.Popen([str(NWD), "serve", "--port", str(port)], cwd=ROOT, env=env)
+    try:
+        url = f"http://127.0.0.1:{port}/api/score/phq9"
+        request = urllib.request.Request(
+            url,
+            data=json.dumps({"answers": [1] * 9}).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        for _ in range(100):  # bounded wait for start-up
+            try:
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    body = json.load(response)
+                    headers = response.headers
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        else:
+            raise AssertionError("server did not answer within 10 s")
+        assert body["total"] == 9
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
