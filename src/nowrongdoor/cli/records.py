@@ -29,12 +29,21 @@ def verify(
     quiet: Annotated[bool, typer.Option("--quiet", help="print only on failure")] = False,
 ) -> None:
     """Exit 0 when the chain is intact; 1, naming the first broken event, when not."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError
+
     from nowrongdoor.config.boot import boot
+    from nowrongdoor.errors import NwdError
 
-    boot()
-    from nowrongdoor.services.audit import verify as verify_chain
+    try:
+        boot()
+        from nowrongdoor.services.audit import verify as verify_chain
 
-    verdict = verify_chain()
+        verdict = verify_chain()
+    except (NwdError, ImproperlyConfigured, DatabaseError) as error:
+        # Not a verdict on the chain: the database could not be read at all (exit 2).
+        typer.echo(f"audit verify: cannot read the audit trail: {error}".splitlines()[0], err=True)
+        raise typer.Exit(2) from None
     if verdict.intact:
         if not quiet:
             typer.echo(f"audit chain intact: {verdict.events} events")

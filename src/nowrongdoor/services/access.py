@@ -12,6 +12,7 @@ from nowrongdoor.errors import AccessDenied, InputError
 from nowrongdoor.records.care.models import Consent, ConsentState, EpisodeOfCare, EpisodeStatus
 from nowrongdoor.records.directory.models import CLINICAL_ROLES, Role
 from nowrongdoor.records.people.models import Person
+from nowrongdoor.services import checks
 from nowrongdoor.services.actor import Actor
 
 # What a person may do with their own record; everything else is staff work.
@@ -33,11 +34,7 @@ def why_allowed(actor: Actor, person: Person, action: str = "person.read") -> st
         .exists()
     ):
         return "active episode of care"
-    latest = (
-        Consent.objects.filter(person=person, recipient=actor.service)
-        .order_by("-recorded_at", "-pk")
-        .first()
-    )
+    latest = latest_consent(person.pk, actor.service.pk)
     if latest is None:
         return None
     if latest.safeguarding_override:
@@ -57,9 +54,19 @@ def require(actor: Actor, person: Person, action: str) -> str:
     return ground
 
 
+def latest_consent(person_id: int, service_id: int) -> Consent | None:
+    """The decision that counts: the last one recorded (row order, not a stated time, so an
+    imported or back-dated decision can never outrank a later withdrawal) for care."""
+    return (
+        Consent.objects.filter(person_id=person_id, recipient_id=service_id, purpose="care")
+        .order_by("-pk")
+        .first()
+    )
+
+
 def person_for(actor: Actor, person_id: int, action: str) -> Person:
     """The person, if they exist and `actor` may act on their record for `action`."""
-    person = Person.objects.filter(pk=person_id).first()
+    person = Person.objects.filter(pk=checks.an_id(person_id, "person")).first()
     if person is None:
         raise InputError("person", f"person: {person_id} not found")
     require(actor, person, action)

@@ -120,6 +120,8 @@ def verify() -> Verdict:
         previous, expected_sequence = stored_hash, expected_sequence + 1
     head = AuditHead.objects.filter(pk=1).first()
     last = expected_sequence - 1
+    if head is None and count:
+        return Verdict(False, count, None, "the head row is missing")
     if head is not None and (head.sequence != last or head.hash != previous):
         return Verdict(
             False, count, last + 1, f"events after {last} are missing (head is {head.sequence})"

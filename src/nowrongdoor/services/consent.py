@@ -5,8 +5,7 @@ from __future__ import annotations
 from nowrongdoor.errors import AccessDenied, InputError
 from nowrongdoor.records.care.models import Consent, ConsentState
 from nowrongdoor.records.directory.models import Role, Service
-from nowrongdoor.records.people.models import Person
-from nowrongdoor.services import access, audit, use_case
+from nowrongdoor.services import access, audit, checks, use_case
 from nowrongdoor.services.actor import Actor
 
 
@@ -25,15 +24,22 @@ def record_consent(
     """
     if state not in ConsentState.values:
         raise InputError("state", f"state: must be one of {', '.join(ConsentState.values)}")
+    purpose = checks.some_text(purpose, "purpose", max_length=40)
+    safeguarding_reason = checks.some_text(
+        safeguarding_reason, "safeguarding_reason", required=False
+    )
+    recipient = Service.objects.filter(pk=checks.an_id(recipient_id, "recipient")).first()
+    if recipient is None:
+        raise InputError("recipient", f"recipient: {recipient_id} not found")
     with use_case(actor):
-        person = Person.objects.filter(pk=person_id).first()
-        recipient = Service.objects.filter(pk=recipient_id).first()
-        if person is None or recipient is None:
-            raise InputError("person" if person is None else "recipient", "not found")
-        access.require(actor, person, "consent.record")
-        override = bool(safeguarding_reason.strip())
+        person = access.person_for(actor, person_id, "consent.record")
+        override = bool(safeguarding_reason)
         if override and actor.role == Role.PERSON:
-            raise AccessDenied("a safeguarding override is recorded by staff, not by the person")
+            raise AccessDenied(
+                "a safeguarding override is recorded by staff, not by the person",
+                action="consent.override",
+                person_id=person.pk,
+            )
         consent = Consent.objects.create(
             person=person,
             recipient=recipient,

@@ -23,19 +23,32 @@ from nowrongdoor.records.coordination.models import (
     SafeguardingStatus,
 )
 from nowrongdoor.records.directory.models import CLINICAL_ROLES, Membership, Role
-from nowrongdoor.services import access, audit, use_case
+from nowrongdoor.records.people.models import Person
+from nowrongdoor.services import access, audit, checks, use_case
 from nowrongdoor.services.actor import Actor
 
 
 def _coordinator_user(user_id: int) -> tuple[User, Membership]:
     membership = (
-        Membership.objects.filter(user_id=user_id, active=True, role__in=CLINICAL_ROLES)
+        Membership.objects.filter(
+            user_id=checks.an_id(user_id, "coordinator"), active=True, role__in=CLINICAL_ROLES
+        )
         .select_related("user", "service")
         .first()
     )
     if membership is None or membership.service is None:
         raise InputError("coordinator", f"coordinator: user {user_id} is not staff of a service")
     return membership.user, membership
+
+
+def _may_coordinate(user: User, membership: Membership, person: Person) -> None:
+    """A coordinator's own service must be able to see the person (episode or consent)."""
+    candidate = Actor(user=user, role=membership.role, service=membership.service)
+    if access.why_allowed(candidate, person, "person.read") is None:
+        raise InputError(
+            "coordinator",
+            "coordinator: their service has no care relationship or consent for this person",
+        )
 
 
 def name_coordinator(
@@ -47,6 +60,7 @@ def name_coordinator(
     user, membership = _coordinator_user(coordinator_id)
     with use_case(actor):
         person = access.person_for(actor, person_id, "coordinator.name")
+        _may_coordinate(user, membership, person)
         if CareCoordinator.objects.filter(person=person, ended__isnull=True).exists():
             raise InputError("coordinator", "coordinator: one is already named; hand over instead")
         assert membership.service is not None
@@ -59,8 +73,7 @@ def name_coordinator(
 
 def hand_over(actor: Actor, person_id: int, coordinator_id: int, note: str) -> CareCoordinator:
     """End the current coordinator and name the next in one step, with a handover note."""
-    if not note.strip():
-        raise InputError("note", "note: a handover note is required")
+    note = checks.some_text(note, "note")
     user, membership = _coordinator_user(coordinator_id)
     with use_case(actor):
         person = access.person_for(actor, person_id, "coordinator.hand_over")
@@ -71,6 +84,9 @@ def hand_over(actor: Actor, person_id: int, coordinator_id: int, note: str) -> C
         )
         if current is None:
             raise InputError("coordinator", "coordinator: none is named yet; name one first")
+        if current.coordinator_id == user.pk:
+            raise InputError("coordinator", "coordinator: already the named coordinator")
+        _may_coordinate(user, membership, person)
         current.ended, current.handover_note = timezone.now(), note.strip()
         current.save()
         assert membership.service is not None
@@ -94,10 +110,15 @@ def revise_care_plan(
     `expected_version` is the version the editor started from: if someone saved in between,
     `Conflict` is raised and nothing is saved (no lost update).
     """
+    if not isinstance(sections, dict):
+        raise InputError("sections", "sections: must be an object of section: text")
     unknown = sorted(set(sections) - set(CARE_PLAN_SECTIONS))
     if unknown:
         raise InputError(f"sections.{unknown[0]}", f"sections.{unknown[0]}: unknown section")
-    if next_review < timezone.localdate():
+    for name, text in sections.items():
+        checks.some_text(text, f"sections.{name}", required=False)
+    checks.an_id(expected_version + 1, "expected_version")
+    if checks.a_date(next_review, "next_review") < timezone.localdate():
         raise InputError("next_review", "next_review: must not be in the past")
     with use_case(actor):
         person = access.person_for(actor, person_id, "care_plan.revise")
@@ -111,7 +132,8 @@ def revise_care_plan(
             )
         previous = plan.versions.order_by("-number").first()
         before = previous.sections if previous else {}
-        after = {s: sections.get(s, "") for s in CARE_PLAN_SECTIONS}
+        # A revision changes the sections it names; the others carry forward unchanged.
+        after = {s: sections[s] if s in sections else before.get(s, "") for s in CARE_PLAN_SECTIONS}
         changed = [s for s in CARE_PLAN_SECTIONS if before.get(s, "") != after[s]]
         version = CarePlanVersion.objects.create(
             plan=plan,
@@ -157,7 +179,8 @@ def add_recovery_goal(actor: Actor, person_id: int, in_their_words: str) -> Reco
 
 def review_recovery_goal(actor: Actor, goal_id: int, achieved: bool, on: date) -> RecoveryGoal:
     """Review a goal with the person (DS-BRIC): the words stay theirs; we record the review."""
-    goal = RecoveryGoal.objects.filter(pk=goal_id).first()
+    checks.a_date(on, "on")
+    goal = RecoveryGoal.objects.filter(pk=checks.an_id(goal_id, "goal")).first()
     if goal is None:
         raise InputError("goal", f"goal: {goal_id} not found")
     with use_case(actor):
@@ -196,6 +219,8 @@ def record_child(
 ) -> Child:
     """Number, ages and whereabouts of children (DS-BRIC "safeguard children")."""
     this_year = timezone.localdate().year
+    if isinstance(year_of_birth, bool) or not isinstance(year_of_birth, int):
+        raise InputError("year_of_birth", "year_of_birth: must be a year")
     if not this_year - 25 <= year_of_birth <= this_year:
         raise InputError("year_of_birth", f"year_of_birth: must be {this_year - 25}-{this_year}")
     if safeguarding_status not in SafeguardingStatus.values:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from nowrongdoor.errors import InputError
 from nowrongdoor.records.care.models import DischargeType, EpisodeOfCare, EpisodeStatus
 from nowrongdoor.records.coordination.models import DISCHARGE_CHECKLIST, Discharge, RecoveryCheckUp
-from nowrongdoor.services import access, audit, use_case
+from nowrongdoor.services import access, audit, checks, use_case
 from nowrongdoor.services.actor import Actor
 
 # Check-ups at 1, 3 and 6 months after a planned discharge: UK-ALC 2.6.5 asks for an agreed
@@ -17,7 +17,11 @@ CHECK_UPS_AFTER_DAYS = (30, 91, 182)
 
 
 def _episode(actor: Actor, episode_id: int, action: str) -> EpisodeOfCare:
-    episode = EpisodeOfCare.objects.select_related("person").filter(pk=episode_id).first()
+    episode = (
+        EpisodeOfCare.objects.select_related("person")
+        .filter(pk=checks.an_id(episode_id, "episode"))
+        .first()
+    )
     if episode is None:
         raise InputError("episode", f"episode: {episode_id} not found")
     access.require(actor, episode.person, action)
@@ -29,8 +33,11 @@ def _episode(actor: Actor, episode_id: int, action: str) -> EpisodeOfCare:
 
 
 def mark_assessed(actor: Actor, episode_id: int, on: date) -> EpisodeOfCare:
+    checks.a_date(on, "assessed")
     with use_case(actor):
         episode = _episode(actor, episode_id, "episode.assessed")
+        if episode.status != EpisodeStatus.REFERRAL_RECEIVED:
+            raise InputError("episode", f"episode: already {episode.status}")
         if on < episode.referral_received:
             raise InputError("assessed", "assessed: before the referral was received")
         episode.status, episode.assessed = EpisodeStatus.ASSESSED, on
@@ -40,8 +47,11 @@ def mark_assessed(actor: Actor, episode_id: int, on: date) -> EpisodeOfCare:
 
 
 def start_treatment(actor: Actor, episode_id: int, on: date) -> EpisodeOfCare:
+    checks.a_date(on, "treatment_started")
     with use_case(actor):
         episode = _episode(actor, episode_id, "episode.treatment")
+        if episode.status == EpisodeStatus.IN_TREATMENT:
+            raise InputError("episode", "episode: already in treatment")
         if on < (episode.assessed or episode.referral_received):
             raise InputError("treatment_started", "treatment_started: before assessment")
         episode.status, episode.treatment_started = EpisodeStatus.IN_TREATMENT, on
@@ -63,8 +73,10 @@ def discharge(
     every discharge; planned discharges from treatment get recovery check-ups."""
     if kind not in DischargeType.values:
         raise InputError("kind", f"kind: must be one of {', '.join(DischargeType.values)}")
-    if not reason.strip():
-        raise InputError("reason", "reason: required")
+    reason = checks.some_text(reason, "reason")
+    checks.a_date(on, "discharged")
+    if not isinstance(checklist, dict):
+        raise InputError("checklist", "checklist: must be an object of item: true/false")
     unknown = sorted(set(checklist) - set(DISCHARGE_CHECKLIST))
     if unknown:
         raise InputError(f"checklist.{unknown[0]}", f"checklist.{unknown[0]}: unknown item")
@@ -76,8 +88,8 @@ def discharge(
         )
     with use_case(actor):
         episode = _episode(actor, episode_id, "episode.discharge")
-        if on < episode.referral_received:
-            raise InputError("discharged", "discharged: before the referral was received")
+        if on < (episode.treatment_started or episode.assessed or episode.referral_received):
+            raise InputError("discharged", "discharged: before the episode's last step")
         episode.status, episode.discharged = EpisodeStatus.DISCHARGED, on
         episode.discharge_type, episode.discharge_reason = kind, reason.strip()
         episode.save()

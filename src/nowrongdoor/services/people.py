@@ -11,7 +11,7 @@ from nowrongdoor.errors import AccessDenied, InputError
 from nowrongdoor.records.care.models import EpisodeOfCare, EpisodeStatus
 from nowrongdoor.records.directory.models import CLINICAL_ROLES
 from nowrongdoor.records.people.models import Person
-from nowrongdoor.services import access, audit, use_case
+from nowrongdoor.services import access, audit, checks, use_case
 from nowrongdoor.services.actor import Actor
 
 PERSON_FIELDS = {
@@ -43,17 +43,21 @@ def register_person(
     actor: Actor, details: dict[str, Any], referral_date: date | None = None
 ) -> Person:
     """Register a person at the actor's service, which opens their first episode of care."""
-    if actor.role not in CLINICAL_ROLES or actor.service is None:
-        raise AccessDenied("only staff of a service can register a person")
     unknown = set(details) - PERSON_FIELDS
     if unknown:
         field = sorted(unknown)[0]
         raise InputError(field, f"{field}: unknown field")
     with use_case(actor):
-        person = Person(**details)
-        if person.nhs_number == "":
-            person.nhs_number = None
+        if actor.role not in CLINICAL_ROLES or actor.service is None:
+            raise AccessDenied(
+                "only staff of a service can register a person", action="person.register"
+            )
+        person = Person(**{k: ("" if v is None else v) for k, v in details.items()})
+        person.nhs_number = (person.nhs_number or "").replace(" ", "") or None
+        person.date_of_birth = details.get("date_of_birth")
         _validated(person)
+        if person.date_of_birth and person.date_of_birth > date.today():
+            raise InputError("date_of_birth", "date_of_birth: must not be in the future")
         person.save()
         episode = EpisodeOfCare.objects.create(
             person=person,
@@ -69,7 +73,7 @@ def register_person(
 def read_person(actor: Actor, person_id: int, reason: str = "") -> Person:
     """A person's record, if the actor may see it; the read is audited either way."""
     with use_case(actor):
-        person = Person.objects.filter(pk=person_id).first()
+        person = Person.objects.filter(pk=checks.an_id(person_id, "person")).first()
         if person is None:
             raise InputError("person", f"person: {person_id} not found")
         ground = access.require(actor, person, "person.read")

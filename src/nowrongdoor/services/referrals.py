@@ -14,16 +14,12 @@ from nowrongdoor.records.referrals.models import (
     Referral,
     ReferralStatus,
 )
-from nowrongdoor.services import access, audit, use_case
+from nowrongdoor.services import access, audit, checks, use_case
 from nowrongdoor.services.actor import Actor
 
 
 def _consent_for(person_id: int, service: Service) -> Consent:
-    latest = (
-        Consent.objects.filter(person_id=person_id, recipient=service)
-        .order_by("-recorded_at", "-pk")
-        .first()
-    )
+    latest = access.latest_consent(person_id, service.pk)
     if latest is None or not (latest.state == ConsentState.GIVEN or latest.safeguarding_override):
         raise InputError(
             "consent",
@@ -39,7 +35,7 @@ def refer(
     """Send a referral; the person's consent to share with the receiving service is checked."""
     if not reason.strip():
         raise InputError("reason", "reason: required")
-    to_service = Service.objects.filter(pk=to_service_id).first()
+    to_service = Service.objects.filter(pk=checks.an_id(to_service_id, "to_service")).first()
     if to_service is None:
         raise InputError("to_service", f"to_service: {to_service_id} not found")
     with use_case(actor):
@@ -60,7 +56,11 @@ def refer(
 
 
 def _incoming(actor: Actor, referral_id: int) -> Referral:
-    referral = Referral.objects.select_related("person").filter(pk=referral_id).first()
+    referral = (
+        Referral.objects.select_related("person", "to_service")
+        .filter(pk=checks.an_id(referral_id, "referral"))
+        .first()
+    )
     if referral is None:
         raise InputError("referral", f"referral: {referral_id} not found")
     if actor.service != referral.to_service:
@@ -71,6 +71,7 @@ def _incoming(actor: Actor, referral_id: int) -> Referral:
         )
     if referral.status != ReferralStatus.SENT:
         raise InputError("referral", f"referral: already {referral.status}")
+    _consent_for(referral.person_id, referral.to_service)  # withdrawn since it was sent?
     return referral
 
 
@@ -113,13 +114,25 @@ def inbox(actor: Actor) -> list[Referral]:
     if actor.service is None:
         return []
     with use_case(actor):
-        waiting = list(
-            Referral.objects.filter(to_service=actor.service, status=ReferralStatus.SENT)
+        waiting = [
+            referral
+            for referral in Referral.objects.filter(
+                to_service=actor.service, status=ReferralStatus.SENT
+            )
             .select_related("person", "from_service")
             .order_by("sent_at")
-        )
-        audit.record(actor, "referral.inbox", reason=f"{len(waiting)} waiting")
+            if _still_consented(referral)
+        ]
+        for referral in waiting:  # each name shown is a read of that person's record
+            audit.record(actor, "referral.inbox", person_id=referral.person_id, obj=referral)
     return waiting
+
+
+def _still_consented(referral: Referral) -> bool:
+    latest = access.latest_consent(referral.person_id, referral.to_service_id)
+    return latest is not None and (
+        latest.state == ConsentState.GIVEN or latest.safeguarding_override
+    )
 
 
 def act_on_recommendation(
@@ -133,7 +146,9 @@ def act_on_recommendation(
     """Record what was offered, accepted, declined or referred for one recommendation."""
     if kind not in ActionKind.values:
         raise InputError("kind", f"kind: must be one of {', '.join(ActionKind.values)}")
-    assessment = Assessment.objects.filter(pk=assessment_id).first()
+    if (kind == ActionKind.REFERRED) != (referral_id is not None):
+        raise InputError("referral", "referral: give the referral exactly when kind is referred")
+    assessment = Assessment.objects.filter(pk=checks.an_id(assessment_id, "assessment")).first()
     if assessment is None:
         raise InputError("assessment", f"assessment: {assessment_id} not found")
     codes = {r["code"] for r in assessment.output["recommendations"]}
@@ -141,6 +156,13 @@ def act_on_recommendation(
         raise InputError("code", f"code: {code} is not a recommendation of this assessment")
     with use_case(actor):
         access.person_for(actor, assessment.person_id, "recommendation.act")
+        if (
+            referral_id is not None
+            and not Referral.objects.filter(
+                pk=checks.an_id(referral_id, "referral"), person_id=assessment.person_id
+            ).exists()
+        ):
+            raise InputError("referral", f"referral: {referral_id} is not this person's")
         action = RecommendationAction.objects.create(
             assessment=assessment,
             code=code,
