@@ -280,3 +280,14 @@ def test_a_failure_after_the_first_write_leaves_nothing_behind(
     with pytest.raises(RuntimeError):
         USE_CASES[name](area, person)
     assert {m._meta.label: m.objects.count() for m in apps.get_models()} == counts
+
+
+def test_recovery_check_ups_are_scheduled_and_done(area: Area, person: Person) -> None:
+    due = date.today() + timedelta(days=60)
+    check_up = episodes.schedule_check_up(area.therapist, person.pk, due)
+    done = episodes.record_check_up_done(area.therapist, check_up.pk, date.today())
+    assert done.done == date.today()
+    with pytest.raises(InputError, match=r"^check_up: already done"):
+        episodes.record_check_up_done(area.therapist, check_up.pk, date.today())
+    with pytest.raises(AccessDenied):
+        episodes.schedule_check_up(area.gp_doctor, person.pk, due)

@@ -192,7 +192,12 @@ def review_recovery_goal(actor: Actor, goal_id: int, achieved: bool, on: date) -
 
 
 def record_carer(
-    actor: Actor, person_id: int, name: str, relationship: str, consent_to_involve: bool
+    actor: Actor,
+    person_id: int,
+    name: str,
+    relationship: str,
+    consent_to_involve: bool,
+    offered_carer_assessment: bool = False,
 ) -> Carer:
     """A carer or family member; offering them an assessment in their own right is recorded."""
     if not name.strip() or not relationship.strip():
@@ -204,6 +209,7 @@ def record_carer(
             name=name.strip(),
             relationship=relationship.strip(),
             consent_to_involve=consent_to_involve,
+            offered_carer_assessment=offered_carer_assessment,
         )
         audit.record(actor, "carer.record", person_id=person.pk, obj=carer)
     return carer

@@ -108,3 +108,29 @@ def discharge(
             actor, "episode.discharge", person_id=episode.person_id, obj=record, reason=reason
         )
     return record
+
+
+def schedule_check_up(actor: Actor, person_id: int, due: date) -> RecoveryCheckUp:
+    """An extra recovery check-up agreed with the person (UK-ALC 2.6.5)."""
+    checks.a_date(due, "due")
+    with use_case(actor):
+        person = access.person_for(actor, person_id, "check_up.schedule")
+        assert actor.service is not None
+        check_up = RecoveryCheckUp.objects.create(person=person, service=actor.service, due=due)
+        audit.record(actor, "check_up.schedule", person_id=person.pk, obj=check_up)
+    return check_up
+
+
+def record_check_up_done(actor: Actor, check_up_id: int, on: date) -> RecoveryCheckUp:
+    checks.a_date(on, "done")
+    check_up = RecoveryCheckUp.objects.filter(pk=checks.an_id(check_up_id, "check_up")).first()
+    if check_up is None:
+        raise InputError("check_up", f"check_up: {check_up_id} not found")
+    with use_case(actor):
+        access.person_for(actor, check_up.person_id, "check_up.done")
+        if check_up.done is not None:
+            raise InputError("check_up", "check_up: already done")
+        check_up.done = on
+        check_up.save()
+        audit.record(actor, "check_up.done", person_id=check_up.person_id, obj=check_up)
+    return check_up

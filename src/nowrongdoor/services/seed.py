@@ -6,10 +6,12 @@ Names are invented; nothing here is a real person. The same `--seed` gives the s
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -45,10 +47,16 @@ class SeedReport:
     people: int
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """Hashed once: the password hasher is slow on purpose, and every demo user shares it."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _staff(username: str, service: Service | None, role: str) -> Actor:
     user, created = User.objects.get_or_create(username=username)
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save()
     Membership.objects.get_or_create(user=user, service=service, role=role)
     return Actor.of(user, service=service, role=role)
@@ -67,6 +75,9 @@ def _area() -> tuple[dict[str, Service], dict[str, Actor]]:
             setting: _staff(f"{setting}-practitioner", service, Role.PRACTITIONER)
             for setting, service in services.items()
         }
+        for setting, service in services.items():
+            _staff(f"{setting}-coordinator", service, Role.CARE_COORDINATOR)
+            _staff(f"{setting}-manager", service, Role.SERVICE_MANAGER)
         _staff("commissioner", None, Role.COMMISSIONER)
         _staff("admin", None, Role.ADMIN)
     return services, actors
@@ -169,4 +180,4 @@ def seed_area(people: int, seed: int) -> SeedReport:
                 "treatment completed",
                 dict.fromkeys(DISCHARGE_CHECKLIST, True),
             )
-    return SeedReport(len(services), len(actors) + 2, people)
+    return SeedReport(len(services), 3 * len(actors) + 2, people)
