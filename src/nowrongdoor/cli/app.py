@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from nowrongdoor.cli.exchange import exchange_app
-from nowrongdoor.cli.records import audit_app, db_app, seed, serve, token_app
+from nowrongdoor.cli.records import audit_app, db_app, demo, seed, serve, token_app
 from nowrongdoor.cli.score import main as score_main
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(exchange_app)
 app.command()(seed)
 app.command()(serve)
+app.command()(demo)
 app.add_typer(token_app, name="token")
 
 

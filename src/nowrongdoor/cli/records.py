@@ -84,7 +84,7 @@ def serve(
 
     from nowrongdoor.config.wsgi import application
 
-    typer.echo(f"nowrongdoor on http://{host}:{port}/api/docs")
+    typer.echo(f"nowrongdoor on http://{host}:{port}/ (API docs at /api/docs)")
     waitress.serve(application, host=host, port=port, threads=8, ident="nowrongdoor")
 
 
@@ -109,3 +109,32 @@ def create_token(
         typer.echo(f"--as: no user {username!r}", err=True)
         raise typer.Exit(2)
     typer.echo(issue_token(user, label))
+
+
+def demo(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="port")] = 8000,
+    people: Annotated[int, typer.Option(min=0, help="people to seed if the area is empty")] = 50,
+) -> None:
+    """Migrate, seed a demo area if empty, print the sign-ins, and serve the app."""
+    from nowrongdoor.config.boot import boot
+
+    boot()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from nowrongdoor.records.people.models import Person
+    from nowrongdoor.services.seed import DEMO_PASSWORD, seed_area
+
+    if not Person.objects.exists():
+        seed_area(people, seed=1)
+    typer.echo(f"demo sign-ins (password {DEMO_PASSWORD!r}):")
+    for username, role in (
+        ("iapt-practitioner", "practitioner, NHS Talking Therapies"),
+        ("drug-alcohol-service-coordinator", "care coordinator, drug and alcohol service"),
+        ("primary-care-manager", "service manager, primary care"),
+        ("commissioner", "commissioner (no identifiable records)"),
+        ("admin", "administrator"),
+    ):
+        typer.echo(f"  {username:<36} {role}")
+    serve(host=host, port=port)

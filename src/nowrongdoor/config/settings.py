@@ -20,6 +20,13 @@ if ENVIRONMENT == "production":
     if DEBUG:
         raise RuntimeError("NWD_DEBUG: debug mode is refused in production")
 
+
+def _nhsuk_templates() -> str:
+    import nhsuk_frontend_jinja
+
+    return os.path.join(os.path.dirname(nhsuk_frontend_jinja.__file__), "templates")
+
+
 ALLOWED_HOSTS = os.environ.get("NWD_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
@@ -27,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.staticfiles",
     "ninja",
+    "nowrongdoor.web",
     "nowrongdoor.records.directory",
     "nowrongdoor.records.people",
     "nowrongdoor.records.care",
@@ -41,6 +49,7 @@ ROOT_URLCONF = "nowrongdoor.config.urls"
 WSGI_APPLICATION = "nowrongdoor.config.wsgi.application"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -49,12 +58,22 @@ MIDDLEWARE = [
 ]
 TEMPLATES = [
     {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [_nhsuk_templates()],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "nowrongdoor.web.jinja.environment", "autoescape": True},
+    },
+    {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
         "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
-    }
+    },
 ]
 STATIC_URL = "static/"
+STATIC_ROOT = os.environ.get("NWD_STATIC_ROOT") or None
+LOGIN_URL = "/sign-in"
+LOGIN_REDIRECT_URL = "/"
+WHITENOISE_USE_FINDERS = True  # serve straight from the package; no collectstatic step
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = ENVIRONMENT == "production"

@@ -1,9 +1,9 @@
-"""URL map: the API under /api/ (its OpenAPI document and docs at /api/docs)."""
+"""URL map: the API under /api/ (OpenAPI and docs at /api/docs), the pages at /."""
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from nowrongdoor.api.main import api
 
-urlpatterns = [path("api/", api.urls)]
+urlpatterns = [path("api/", api.urls), path("", include("nowrongdoor.web.urls"))]
