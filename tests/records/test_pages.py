@@ -77,3 +77,12 @@ def test_another_service_gets_404_and_the_attempt_is_audited(area: Area, person:
 def test_static_files_are_served(area: Area) -> None:
     response = Client().get("/static/nhsuk/nhsuk-frontend.min.css")
     assert response.status_code == 200
+
+
+def test_pages_carry_a_content_security_policy_with_the_scripts_nonce(area: Area) -> None:
+    response = Client().get("/sign-in")
+    policy = response.headers["Content-Security-Policy"]
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"

@@ -55,13 +55,18 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "nowrongdoor.web.security.ContentSecurityPolicy",
 ]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [_nhsuk_templates()],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "nowrongdoor.web.jinja.environment", "autoescape": True},
+        "OPTIONS": {
+            "environment": "nowrongdoor.web.jinja.environment",
+            "autoescape": True,
+            "context_processors": ["nowrongdoor.web.security.csp_nonce"],
+        },
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
