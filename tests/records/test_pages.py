@@ -86,3 +86,17 @@ def test_pages_carry_a_content_security_policy_with_the_scripts_nonce(area: Area
     assert f'nonce="{nonce}"' in response.content.decode()
     assert "frame-ancestors 'none'" in policy
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_repeated_failed_sign_ins_lock_the_account_for_a_while(area: Area) -> None:
+    user = area.therapist.user
+    user.set_password("correct horse battery staple")
+    user.save()
+    client = Client()
+    for _ in range(5):
+        client.post("/sign-in", {"username": "therapist", "password": "wrong"})
+    locked = client.post(
+        "/sign-in", {"username": "therapist", "password": "correct horse battery staple"}
+    )
+    assert locked.status_code == 429
+    assert "Too many failed attempts" in locked.content.decode()

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
     "nowrongdoor.web",
     "nowrongdoor.records.directory",
     "nowrongdoor.records.people",
@@ -56,7 +57,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "nowrongdoor.web.security.ContentSecurityPolicy",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+# Sign-in lockout (django-axes): 5 failures for a username from one address lock it for 15 min.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "nowrongdoor.web.views.locked_out"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",

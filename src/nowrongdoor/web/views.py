@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -43,6 +45,18 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         error = "Enter a correct username and password"
     context = {"error": error, "username": username, "csrf_token": get_token(request)}
     return render(request, "web/sign_in.jinja", context, status=400 if error else 200)
+
+
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """After repeated failures (django-axes): the sign-in page, with the reason beside the field."""
+    context = {
+        "error": "Too many failed attempts. Try again in 15 minutes.",
+        "username": request.POST.get("username", ""),
+        "csrf_token": get_token(request),
+    }
+    return render(request, "web/sign_in.jinja", context, status=429)
 
 
 def sign_out(request: HttpRequest) -> HttpResponse:
