@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
-def run_nwd(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `nwd ARGS...` in a subprocess and capture what it printed."""
+def run_nwd(
+    *args: str, stdin: str | None = None, database: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `nwd ARGS...` in a subprocess (on an SQLite file, if given); capture its output."""
+    env = {**os.environ, "NWD_DATABASE_URL": f"sqlite:///{database}"} if database else None
     return subprocess.run(
-        [str(NWD), *args], input=stdin, capture_output=True, text=True, check=False, cwd=ROOT
+        [str(NWD), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env=env,
     )

@@ -3,8 +3,6 @@ head, refused registrations, partial care plan revisions, and bad values naming 
 
 from __future__ import annotations
 
-import os
-import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from record_area import Area
 
-from helpers import NWD, ROOT
+from helpers import run_nwd
 from nowrongdoor.errors import AccessDenied, InputError
 from nowrongdoor.records.audit.models import AuditEvent, AuditHead
 from nowrongdoor.records.care.models import Consent, EpisodeOfCare
@@ -159,14 +157,6 @@ def test_nhs_number_with_spaces_is_stored_without_them(area: Area) -> None:
 
 
 def test_audit_verify_cannot_read_is_exit_2_not_a_broken_chain(tmp_path: Path) -> None:
-    env = {**os.environ, "NWD_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
-    done = subprocess.run(
-        [str(NWD), "audit", "verify"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
+    done = run_nwd("audit", "verify", database=tmp_path / "empty.sqlite3")
     assert done.returncode == 2
     assert done.stderr.startswith("audit verify: cannot read the audit trail")

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from helpers import NWD, ROOT
+from helpers import run_nwd
 
 
 def seeded(path: Path, seed: int) -> list[tuple[object, ...]]:
-    env = {**os.environ, "NWD_DATABASE_URL": f"sqlite:///{path}"}
-    done = subprocess.run(
-        [str(NWD), "seed", "--people", "6", "--seed", str(seed)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
+    done = run_nwd("seed", "--people", "6", "--seed", str(seed), database=path)
     assert done.returncode == 0, done.stderr
-    verify = subprocess.run(
-        [str(NWD), "audit", "verify"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
+    verify = run_nwd("audit", "verify", database=path)
     assert verify.returncode == 0, verify.stderr
     with sqlite3.connect(path) as db:
         return db.execute(
