@@ -34,12 +34,7 @@ def why_allowed(actor: Actor, person: Person, action: str = "person.read") -> st
         .exists()
     ):
         return "active episode of care"
-    latest = latest_consent(person.pk, actor.service.pk)
-    if latest is None:
-        return None
-    if latest.safeguarding_override:
-        return "safeguarding override"
-    return "consent to share" if latest.state == ConsentState.GIVEN else None
+    return sharing_ground(person.pk, actor.service.pk)
 
 
 def require(actor: Actor, person: Person, action: str) -> str:
@@ -62,6 +57,20 @@ def latest_consent(person_id: int, service_id: int) -> Consent | None:
         .order_by("-pk")
         .first()
     )
+
+
+def sharing_ground(person_id: int, service_id: int) -> str | None:
+    """Why the person's record may be shared with a service (its latest decision), or None."""
+    return ground_of(latest_consent(person_id, service_id))
+
+
+def ground_of(decision: Consent | None) -> str | None:
+    """The ground a consent decision gives for sharing: consent, an override, or none."""
+    if decision is None:
+        return None
+    if decision.safeguarding_override:
+        return "safeguarding override"
+    return "consent to share" if decision.state == ConsentState.GIVEN else None
 
 
 def person_for(actor: Actor, person_id: int, action: str) -> Person:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from nowrongdoor.errors import AccessDenied, InputError
-from nowrongdoor.records.care.models import Consent, ConsentState, EpisodeOfCare, EpisodeStatus
+from nowrongdoor.records.care.models import Consent, EpisodeOfCare, EpisodeStatus
 from nowrongdoor.records.clinical.models import Assessment
 from nowrongdoor.records.directory.models import Service
 from nowrongdoor.records.referrals.models import (
@@ -20,7 +20,7 @@ from nowrongdoor.services.actor import Actor
 
 def _consent_for(person_id: int, service: Service) -> Consent:
     latest = access.latest_consent(person_id, service.pk)
-    if latest is None or not (latest.state == ConsentState.GIVEN or latest.safeguarding_override):
+    if latest is None or access.ground_of(latest) is None:
         raise InputError(
             "consent",
             f"consent: no recorded consent to share with {service.name}; record the person's "
@@ -121,18 +121,11 @@ def inbox(actor: Actor) -> list[Referral]:
             )
             .select_related("person", "from_service")
             .order_by("sent_at")
-            if _still_consented(referral)
+            if access.sharing_ground(referral.person_id, referral.to_service_id)
         ]
         for referral in waiting:  # each name shown is a read of that person's record
             audit.record(actor, "referral.inbox", person_id=referral.person_id, obj=referral)
     return waiting
-
-
-def _still_consented(referral: Referral) -> bool:
-    latest = access.latest_consent(referral.person_id, referral.to_service_id)
-    return latest is not None and (
-        latest.state == ConsentState.GIVEN or latest.safeguarding_override
-    )
 
 
 def act_on_recommendation(
