@@ -1,17 +1,20 @@
-"""A person's record in and out as a FHIR R4 Bundle (docs/decisions/0008-fhir-exchange.md).
+"""A person's record as FHIR R4: exported and imported as a Bundle
+(docs/decisions/0008-fhir-exchange.md), and read or searched one resource type at a time by
+the FHIR REST API (docs/decisions/0010-fhir-rest-api.md).
 
-Export: Patient, an EpisodeOfCare per episode, a Consent per decision, a
-QuestionnaireResponse and an Observation per screening, and a Provenance naming who exported
-it. Ids are UUIDs derived from each row's table and primary key, so exporting the same data
-twice gives the same Bundle apart from `Provenance.recorded`.
+Each resource type is one `Kind` in `KINDS`: the rows it is built from and one builder, used
+by both. Only the naming differs (`Ids`): UUIDs derived from each row's table and primary
+key in a Bundle, so exporting the same data twice gives the same Bundle apart from
+`Provenance.recorded`; `Type/pk` on the server.
+
+Export: Patient, an EpisodeOfCare per episode, a QuestionnaireResponse and an Observation
+per screening, a ServiceRequest per referral, a Consent per decision, the current CarePlan,
+and a Provenance naming who exported it.
 
 Import: the Bundle is validated with `fhir.resources`, everything is parsed and every
 screening re-scored by the engine before anything is written, then the person and their
-records are created in one transaction with its audit events.
-
-Each kind of record is one export function in `SECTIONS` and one reader in `READERS`:
-referrals (ServiceRequest) and care plans (CarePlan) will be one function each there once
-their models exist.
+records are created in one transaction with its audit events. Each kind of record is one
+reader in `READERS`; referrals and care plans are not stored from a Bundle yet.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -39,9 +43,11 @@ from nowrongdoor.records.care.models import (
     EpisodeStatus,
 )
 from nowrongdoor.records.clinical.models import Screening
+from nowrongdoor.records.coordination.models import CARE_PLAN_SECTIONS, CarePlan
 from nowrongdoor.records.directory.models import CLINICAL_ROLES, Service
 from nowrongdoor.records.people import models as people
 from nowrongdoor.records.people.models import Person
+from nowrongdoor.records.referrals.models import Referral, ReferralStatus
 from nowrongdoor.services import access, audit, use_case
 from nowrongdoor.services.actor import Actor
 
@@ -55,6 +61,10 @@ SERVICE_ID = NWD + "Id/service"
 USER_ID = NWD + "Id/user"
 EPISODE_EXTENSION = EXTENSION + "episode-of-care"
 OVERRIDE_EXTENSION = EXTENSION + "safeguarding-override"
+ALTERNATIVE_ROUTE_EXTENSION = EXTENSION + "alternative-route"
+CARE_PLAN_EXTENSION = EXTENSION + "care-plan"
+CARE_PLAN_SECTION_EXTENSION = EXTENSION + "care-plan-section"
+RECOMMENDATION_SYSTEM = CODES + "recommendation"
 PURPOSE_SYSTEM = CODES + "consent-purpose"
 SETTING_SYSTEM = CODES + "service-setting"
 
@@ -96,33 +106,56 @@ CONSENT_STATUS = {
     ConsentState.WITHDRAWN: "inactive",
 }
 CONSENT_STATE = {status: state for state, status in CONSENT_STATUS.items()}
-
-EXCHANGED = (
-    "Patient",
-    "EpisodeOfCare",
-    "QuestionnaireResponse",
-    "Observation",
-    "ServiceRequest",
-    "Consent",
-    "CarePlan",
-    "Provenance",
-)
+# A declined referral was not carried out: revoked (its alternative route is an extension).
+REFERRAL_STATUS = {
+    ReferralStatus.SENT: "active",
+    ReferralStatus.ACCEPTED: "completed",
+    ReferralStatus.DECLINED: "revoked",
+}
 
 
-def _id(row: models.Model) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{row._meta.db_table}:{row.pk}"))
+# ---------------------------------------------------------------------------- ids
 
 
-def _url(row: models.Model) -> str:
-    return f"urn:uuid:{_id(row)}"
+class Ids(Protocol):
+    """How resources are named: `urn:uuid` in an exported Bundle, `Type/id` on the server."""
+
+    def id(self, kind: str, pk: int) -> str: ...
+
+    def reference(self, kind: str, pk: int) -> str: ...
+
+    def full_url(self, kind: str, pk: int) -> str: ...
 
 
-def _entry(row: models.Model, resource: JSON) -> JSON:
-    kind, rest = (
-        resource["resourceType"],
-        {k: v for k, v in resource.items() if k != "resourceType"},
-    )
-    return {"fullUrl": _url(row), "resource": {"resourceType": kind, "id": _id(row), **rest}}
+class BundleIds:
+    """uuid5 of the row's table and key: meaningless elsewhere, the same on every export."""
+
+    def id(self, kind: str, pk: int) -> str:
+        own = str(uuid.uuid5(NAMESPACE, f"{KINDS[kind].model._meta.db_table}:{pk}"))
+        # The Observation is built from the same screening row as the QuestionnaireResponse.
+        return str(uuid.uuid5(NAMESPACE, f"observation:{own}")) if kind == "Observation" else own
+
+    def reference(self, kind: str, pk: int) -> str:
+        return f"urn:uuid:{self.id(kind, pk)}"
+
+    def full_url(self, kind: str, pk: int) -> str:
+        return self.reference(kind, pk)
+
+
+@dataclass(frozen=True)
+class ServerIds:
+    """The primary key, as in the REST API (`/api/people/5` is `Patient/5`)."""
+
+    base: str  # the absolute base URL, without a trailing slash
+
+    def id(self, kind: str, pk: int) -> str:
+        return str(pk)
+
+    def reference(self, kind: str, pk: int) -> str:
+        return f"{kind}/{pk}"
+
+    def full_url(self, kind: str, pk: int) -> str:
+        return f"{self.base}/{kind}/{pk}"
 
 
 def _service(service: Service) -> JSON:
@@ -132,15 +165,20 @@ def _service(service: Service) -> JSON:
     }
 
 
+def _user(user: User) -> JSON:
+    username = user.get_username()
+    return {"identifier": {"system": USER_ID, "value": username}, "display": username}
+
+
 def _instant(moment: datetime) -> str:
     return moment.isoformat()  # microseconds kept: the latest consent decision counts
 
 
-# ---------------------------------------------------------------------------- export
+# ------------------------------------------------------------------- one resource each
 
 
-def _patient(person: Person) -> JSON:
-    resource: JSON = {"resourceType": "Patient"}
+def _patient(person: Person, ids: Ids) -> JSON:
+    resource: JSON = {}
     extension = [
         {
             "url": url,
@@ -173,113 +211,103 @@ def _patient(person: Person) -> JSON:
         resource["birthDate"] = person.date_of_birth.isoformat()
     if person.address:
         resource["address"] = [{"text": person.address}]
-    return _entry(person, resource)
+    return resource
 
 
-def _episodes(person: Person, patient: str) -> list[JSON]:
-    entries = []
-    for episode in person.episodes.select_related("service").order_by("pk"):
-        stage: list[JSON] = [{"url": "stage", "valueCode": episode.status}]
-        if episode.assessed:
-            stage.append({"url": "assessed", "valueDate": episode.assessed.isoformat()})
-        if episode.treatment_started:
-            stage.append(
-                {"url": "treatmentStarted", "valueDate": episode.treatment_started.isoformat()}
-            )
-        if episode.discharge_type:
-            stage.append({"url": "dischargeType", "valueCode": episode.discharge_type})
-        if episode.discharge_reason:
-            stage.append({"url": "dischargeReason", "valueString": episode.discharge_reason})
-        started = episode.assessed or episode.treatment_started
-        history: list[JSON] = [
+def _episode(episode: EpisodeOfCare, ids: Ids) -> JSON:
+    stage: list[JSON] = [{"url": "stage", "valueCode": episode.status}]
+    if episode.assessed:
+        stage.append({"url": "assessed", "valueDate": episode.assessed.isoformat()})
+    if episode.treatment_started:
+        stage.append(
+            {"url": "treatmentStarted", "valueDate": episode.treatment_started.isoformat()}
+        )
+    if episode.discharge_type:
+        stage.append({"url": "dischargeType", "valueCode": episode.discharge_type})
+    if episode.discharge_reason:
+        stage.append({"url": "dischargeReason", "valueString": episode.discharge_reason})
+    started = episode.assessed or episode.treatment_started
+    history: list[JSON] = [
+        {
+            "status": "waitlist",
+            "period": {"start": episode.referral_received.isoformat()}
+            | ({"end": started.isoformat()} if started else {}),
+        }
+    ]
+    if started:
+        history.append(
             {
-                "status": "waitlist",
-                "period": {"start": episode.referral_received.isoformat()}
-                | ({"end": started.isoformat()} if started else {}),
+                "status": "active",
+                "period": {"start": started.isoformat()}
+                | ({"end": episode.discharged.isoformat()} if episode.discharged else {}),
             }
+        )
+    period = {"start": episode.referral_received.isoformat()}
+    if episode.discharged:
+        period["end"] = episode.discharged.isoformat()
+    return {
+        "extension": [{"url": EPISODE_EXTENSION, "extension": stage}],
+        "status": EPISODE_STATUS[EpisodeStatus(episode.status)],
+        "statusHistory": history,
+        "type": [
+            {
+                "coding": [{"system": SETTING_SYSTEM, "code": episode.service.setting}],
+                "text": episode.service.get_setting_display(),
+            }
+        ],
+        "patient": {"reference": ids.reference("Patient", episode.person_id)},
+        "managingOrganization": _service(episode.service),
+        "period": period,
+    }
+
+
+def _consent(consent: Consent, ids: Ids) -> JSON:
+    resource: JSON = {}
+    if consent.safeguarding_override:
+        resource["extension"] = [
+            {"url": OVERRIDE_EXTENSION, "valueString": consent.override_reason}
         ]
-        if started:
-            history.append(
+    given = consent.state == ConsentState.GIVEN
+    return resource | {
+        "status": CONSENT_STATUS[ConsentState(consent.state)],
+        "scope": {
+            "coding": [
                 {
-                    "status": "active",
-                    "period": {"start": started.isoformat()}
-                    | ({"end": episode.discharged.isoformat()} if episode.discharged else {}),
+                    "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                    "code": "patient-privacy",
                 }
-            )
-        period = {"start": episode.referral_received.isoformat()}
-        if episode.discharged:
-            period["end"] = episode.discharged.isoformat()
-        resource = {
-            "resourceType": "EpisodeOfCare",
-            "extension": [{"url": EPISODE_EXTENSION, "extension": stage}],
-            "status": EPISODE_STATUS[EpisodeStatus(episode.status)],
-            "statusHistory": history,
-            "type": [
+            ]
+        },
+        "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+        "patient": {"reference": ids.reference("Patient", consent.person_id)},
+        "dateTime": _instant(consent.recorded_at),
+        "performer": [{"display": consent.recorded_by.get_username()}],
+        "policyRule": {
+            "coding": [
                 {
-                    "coding": [{"system": SETTING_SYSTEM, "code": episode.service.setting}],
-                    "text": episode.service.get_setting_display(),
+                    "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                    "code": "OPTIN" if given else "OPTOUT",
+                }
+            ]
+        },
+        "provision": {
+            "type": "permit" if given or consent.safeguarding_override else "deny",
+            "actor": [
+                {
+                    "role": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+                                "code": "IRCP",
+                            }
+                        ]
+                    },
+                    "reference": _service(consent.recipient),
                 }
             ],
-            "patient": {"reference": patient},
-            "managingOrganization": _service(episode.service),
-            "period": period,
-        }
-        entries.append(_entry(episode, resource))
-    return entries
-
-
-def _consents(person: Person, patient: str) -> list[JSON]:
-    entries = []
-    rows = person.consents.select_related("recipient", "recorded_by")
-    for consent in rows.order_by("recorded_at", "pk"):
-        resource: JSON = {"resourceType": "Consent"}
-        if consent.safeguarding_override:
-            resource["extension"] = [
-                {"url": OVERRIDE_EXTENSION, "valueString": consent.override_reason}
-            ]
-        given = consent.state == ConsentState.GIVEN
-        resource |= {
-            "status": CONSENT_STATUS[ConsentState(consent.state)],
-            "scope": {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/consentscope",
-                        "code": "patient-privacy",
-                    }
-                ]
-            },
-            "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
-            "patient": {"reference": patient},
-            "dateTime": _instant(consent.recorded_at),
-            "performer": [{"display": consent.recorded_by.get_username()}],
-            "policyRule": {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
-                        "code": "OPTIN" if given else "OPTOUT",
-                    }
-                ]
-            },
-            "provision": {
-                "type": "permit" if given or consent.safeguarding_override else "deny",
-                "actor": [
-                    {
-                        "role": {
-                            "coding": [
-                                {
-                                    "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
-                                    "code": "IRCP",
-                                }
-                            ]
-                        },
-                        "reference": _service(consent.recipient),
-                    }
-                ],
-                "purpose": [{"system": PURPOSE_SYSTEM, "code": consent.purpose}],
-            },
-        }
-        entries.append(_entry(consent, resource))
-    return entries
+            "purpose": [{"system": PURPOSE_SYSTEM, "code": consent.purpose}],
+        },
+    }
 
 
 def _stored_score(screening: Screening, instrument: Instrument) -> Score:
@@ -295,40 +323,171 @@ def _stored_score(screening: Screening, instrument: Instrument) -> Score:
     )
 
 
-def _screenings(person: Person, patient: str) -> list[JSON]:
-    entries = []
-    for screening in person.screenings.order_by("recorded_at", "pk"):
-        instrument = instruments.load(screening.instrument)
-        built = score_bundle(instrument, _stored_score(screening, instrument))
-        response, observation = (entry["resource"] for entry in built["entry"])
-        response_id = _id(screening)
-        observation_id = str(uuid.uuid5(NAMESPACE, f"observation:{response_id}"))
-        when = _instant(screening.recorded_at)
-        response = {
-            "resourceType": "QuestionnaireResponse",
-            "id": response_id,
-            **{k: v for k, v in response.items() if k != "resourceType"},
-            "subject": {"reference": patient},
-            "authored": when,
-        }
-        observation |= {
-            "id": observation_id,
-            "subject": {"reference": patient},
-            "effectiveDateTime": when,
-            "derivedFrom": [{"reference": f"urn:uuid:{response_id}"}],
-        }
-        entries.append({"fullUrl": f"urn:uuid:{response_id}", "resource": response})
-        entries.append({"fullUrl": f"urn:uuid:{observation_id}", "resource": observation})
-    return entries
+def _scored(screening: Screening) -> tuple[JSON, JSON]:
+    """The engine's QuestionnaireResponse and Observation for a screening as stored."""
+    instrument = instruments.load(screening.instrument)
+    built = score_bundle(instrument, _stored_score(screening, instrument))
+    response, observation = (entry["resource"] for entry in built["entry"])
+    return response, observation
 
 
-# One function per kind of record. ServiceRequest (referrals) and CarePlan will be
-# `_referrals` and `_care_plans` here, with their readers in READERS below.
-SECTIONS: tuple[Callable[[Person, str], list[JSON]], ...] = (_episodes, _consents, _screenings)
+def _questionnaire_response(screening: Screening, ids: Ids) -> JSON:
+    response, _ = _scored(screening)
+    return response | {
+        "subject": {"reference": ids.reference("Patient", screening.person_id)},
+        "authored": _instant(screening.recorded_at),
+    }
+
+
+def _observation(screening: Screening, ids: Ids) -> JSON:
+    _, observation = _scored(screening)
+    return observation | {
+        "subject": {"reference": ids.reference("Patient", screening.person_id)},
+        "effectiveDateTime": _instant(screening.recorded_at),
+        "derivedFrom": [{"reference": ids.reference("QuestionnaireResponse", screening.pk)}],
+    }
+
+
+def _service_request(referral: Referral, ids: Ids) -> JSON:
+    """A referral, with the consent decision it was sent under as supporting information."""
+    resource: JSON = {}
+    if referral.alternative_route:
+        resource["extension"] = [
+            {"url": ALTERNATIVE_ROUTE_EXTENSION, "valueString": referral.alternative_route}
+        ]
+    reason: JSON = {"text": referral.reason}
+    if referral.recommendation_code:
+        reason["coding"] = [{"system": RECOMMENDATION_SYSTEM, "code": referral.recommendation_code}]
+    return resource | {
+        "status": REFERRAL_STATUS[ReferralStatus(referral.status)],
+        "intent": "order",
+        "category": [
+            {
+                "coding": [
+                    {"system": "http://snomed.info/sct", "code": "3457005"}  # patient referral
+                ],
+                "text": "Referral",
+            }
+        ],
+        "subject": {"reference": ids.reference("Patient", referral.person_id)},
+        "authoredOn": _instant(referral.sent_at),
+        "requester": _service(referral.from_service),
+        "performer": [_service(referral.to_service)],
+        "reasonCode": [reason],
+        "supportingInfo": [{"reference": ids.reference("Consent", referral.consent_id)}],
+    }
+
+
+def _care_plan(plan: CarePlan, ids: Ids) -> JSON:
+    """The current version of the shared care plan; `meta.versionId` is its number."""
+    latest = plan.versions.select_related("author").order_by("-number").first()
+    assert latest is not None, "KINDS holds only care plans with a saved version"
+    resource: JSON = {
+        "meta": {"versionId": str(latest.number), "lastUpdated": _instant(latest.created_at)},
+        "extension": [
+            {
+                "url": CARE_PLAN_EXTENSION,
+                "extension": [
+                    {"url": "nextReview", "valueDate": latest.next_review.isoformat()},
+                    {"url": "agreedWithPerson", "valueBoolean": latest.agreed_with_person},
+                ],
+            }
+        ],
+        "status": "active",
+        "intent": "plan",
+        "title": "Shared care plan",
+        "subject": {"reference": ids.reference("Patient", plan.person_id)},
+        "created": _instant(latest.created_at),
+        "author": _user(latest.author),
+    }
+    notes = [
+        {"extension": [{"url": CARE_PLAN_SECTION_EXTENSION, "valueCode": name}], "text": text}
+        for name in CARE_PLAN_SECTIONS
+        if (text := latest.sections.get(name))
+    ]
+    if notes:
+        resource["note"] = notes
+    return resource
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One resource type: the rows it is built from and how one row becomes the resource."""
+
+    name: str
+    model: type[models.Model]
+    rows: Callable[[], models.QuerySet[Any]]  # every row, in the order a Bundle lists them
+    build: Callable[[Any, Ids], JSON]
+    owner: str = "person_id"  # the row's field holding the id of the person it belongs to
+
+    def of_person(self, person_id: int) -> models.QuerySet[Any]:
+        return self.rows().filter(**{self.owner: person_id})
+
+    def resource(self, row: Any, ids: Ids) -> JSON:
+        built = self.build(row, ids)
+        rest = {k: v for k, v in built.items() if k not in ("resourceType", "id")}
+        return {"resourceType": self.name, "id": ids.id(self.name, row.pk), **rest}
+
+    def entry(self, row: Any, ids: Ids) -> JSON:
+        return {"fullUrl": ids.full_url(self.name, row.pk), "resource": self.resource(row, ids)}
+
+
+def _screenings() -> models.QuerySet[Screening]:
+    return Screening.objects.order_by("recorded_at", "pk")
+
+
+# Every resource type exported and served, in the order a Bundle lists them.
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("Patient", Person, lambda: Person.objects.order_by("pk"), _patient, owner="pk"),
+        Kind(
+            "EpisodeOfCare",
+            EpisodeOfCare,
+            lambda: EpisodeOfCare.objects.select_related("service").order_by("pk"),
+            _episode,
+        ),
+        Kind(
+            "Consent",
+            Consent,
+            lambda: Consent.objects.select_related("recipient", "recorded_by").order_by(
+                "recorded_at", "pk"
+            ),
+            _consent,
+        ),
+        Kind("QuestionnaireResponse", Screening, _screenings, _questionnaire_response),
+        Kind("Observation", Screening, _screenings, _observation),
+        Kind(
+            "ServiceRequest",
+            Referral,
+            lambda: Referral.objects.select_related("from_service", "to_service").order_by(
+                "sent_at", "pk"
+            ),
+            _service_request,
+        ),
+        Kind(
+            "CarePlan",
+            CarePlan,
+            lambda: CarePlan.objects.filter(version__gt=0).order_by("pk"),
+            _care_plan,
+        ),
+    )
+}
+EXCHANGED = (*KINDS, "Provenance")  # what an imported Bundle may hold
+
+
+def _valid(resource: JSON) -> JSON:
+    """The resource, once `fhir.resources` accepts it: we never send invalid FHIR."""
+    error = _invalid(resource)
+    if error is not None:
+        raise DataError(f"not valid FHIR: {error}")
+    return resource
+
+
+# ---------------------------------------------------------------------------- export
 
 
 def _provenance(actor: Actor, person: Person, targets: list[str]) -> JSON:
-    username = actor.user.get_username()
     agent: JSON = {
         "type": {
             "coding": [
@@ -338,11 +497,12 @@ def _provenance(actor: Actor, person: Person, targets: list[str]) -> JSON:
                 }
             ]
         },
-        "who": {"identifier": {"system": USER_ID, "value": username}, "display": username},
+        "who": _user(actor.user),
     }
     if actor.service is not None:
         agent["onBehalfOf"] = _service(actor.service)
-    provenance_id = str(uuid.uuid5(NAMESPACE, f"export:{_id(person)}:{username}"))
+    person_uuid = BundleIds().id("Patient", person.pk)
+    provenance_id = str(uuid.uuid5(NAMESPACE, f"export:{person_uuid}:{actor.user.get_username()}"))
     return {
         "fullUrl": f"urn:uuid:{provenance_id}",
         "resource": {
@@ -362,45 +522,98 @@ def export_person(actor: Actor, person_id: int) -> JSON:
         if person is None:
             raise InputError("person", f"person: {person_id} not found")
         ground = access.require(actor, person, "person.export")
-        patient = _patient(person)
-        entries = [patient]
-        for section in SECTIONS:
-            entries.extend(section(person, patient["fullUrl"]))
+        ids = BundleIds()
+        entries = [
+            kind.entry(row, ids) for kind in KINDS.values() for row in kind.of_person(person.pk)
+        ]
         entries.append(_provenance(actor, person, [e["fullUrl"] for e in entries]))
-        bundle: JSON = {
-            "resourceType": "Bundle",
-            "id": str(uuid.uuid5(NAMESPACE, f"bundle:{_id(person)}")),
-            "type": "collection",
-            "entry": entries,
-        }
-        error = _invalid(bundle)
-        if error is not None:
-            raise DataError(f"export of person {person_id} is not valid FHIR: {error}")
+        bundle = _valid(
+            {
+                "resourceType": "Bundle",
+                "id": str(uuid.uuid5(NAMESPACE, f"bundle:{ids.id('Patient', person.pk)}")),
+                "type": "collection",
+                "entry": entries,
+            }
+        )
         audit.record(actor, "person.export", person_id=person.pk, obj=person, reason=ground)
+    return bundle
+
+
+# ------------------------------------------------------------- the FHIR REST interactions
+
+
+def _visible(actor: Actor, person_id: int, interaction: str) -> tuple[Person, str]:
+    """The person and the ground to see them, by the rule for reading the record in the pages
+    and the REST API (`person.read`); a refusal is audited under the FHIR interaction."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise InputError("patient", f"Patient/{person_id}: not found")
+    ground = access.why_allowed(actor, person, "person.read")
+    if ground is None:
+        raise AccessDenied(
+            f"{actor.user.get_username()} has no care relationship or consent for this person",
+            action=interaction,
+            person_id=person.pk,
+        )
+    return person, ground
+
+
+def read_resource(actor: Actor, kind_name: str, pk: int, ids: Ids) -> JSON:
+    """One resource by type and id, if the actor may see its person; audited either way."""
+    kind = KINDS[kind_name]
+    with use_case(actor):
+        row = kind.rows().filter(pk=pk).first()
+        if row is None:
+            raise InputError("id", f"{kind.name}/{pk}: not found")
+        person, ground = _visible(actor, getattr(row, kind.owner), "fhir.read")
+        resource = _valid(kind.resource(row, ids))
+        audit.record(
+            actor, "fhir.read", person_id=person.pk, obj=row, reason=f"{kind.name}; {ground}"
+        )
+    return resource
+
+
+def search_resources(actor: Actor, kind_name: str, person_id: int, ids: Ids) -> JSON:
+    """A searchset Bundle of one person's resources of one type; audited either way."""
+    kind = KINDS[kind_name]
+    with use_case(actor):
+        person, ground = _visible(actor, person_id, "fhir.search")
+        entries = [
+            kind.entry(row, ids) | {"search": {"mode": "match"}}
+            for row in kind.of_person(person.pk)
+        ]
+        bundle: JSON = {"resourceType": "Bundle", "type": "searchset", "total": len(entries)}
+        if entries:
+            bundle["entry"] = entries
+        _valid(bundle)
+        audit.record(
+            actor, "fhir.search", person_id=person.pk, obj=person, reason=f"{kind.name}; {ground}"
+        )
     return bundle
 
 
 # ---------------------------------------------------------------------------- import
 
 
-def _invalid(bundle: JSON) -> InputError | None:
-    """The first field `fhir.resources` finds wrong in the Bundle, as an `InputError`."""
-    from fhir.resources.R4B.bundle import Bundle  # heavy import: only when FHIR is asked for
+def _invalid(resource: JSON) -> InputError | None:
+    """The first field `fhir.resources` finds wrong in the resource (a Bundle's entries named
+    by their type), as an `InputError`."""
+    from fhir.resources.R4B import get_fhir_model_class  # heavy: only when FHIR is asked for
     from pydantic import ValidationError as Invalid
 
     try:
-        Bundle.model_validate(bundle)
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
     except Invalid as invalid:
         first = invalid.errors()[0]
         path = ""
         for part in first["loc"]:
             path += f"[{part}]" if isinstance(part, int) else f".{part}"
-        entries = bundle.get("entry") or []
+        entries = resource.get("entry") or []
         loc = first["loc"]
         if len(loc) > 2 and loc[0] == "entry" and isinstance(loc[1], int) and loc[2] == "resource":
             kind = entries[loc[1]].get("resource", {}).get("resourceType", "resource")
             path = f".entry[{loc[1]}].{kind}" + path.split(".resource", 1)[1]
-        where = "Bundle" + path
+        where = resource["resourceType"] + path
         message = str(first["msg"]).removeprefix("Value error, ")
         return InputError(where, f"{where}: {message}")
     return None
