@@ -1,4 +1,5 @@
-"""URL map: the API under /api/ (OpenAPI and docs at /api/docs), the pages at /."""
+"""URL map: the API under /api/ (OpenAPI and docs at /api/docs), FHIR R4 under /fhir/, the
+pages at /."""
 
 from __future__ import annotations
 
@@ -6,4 +7,8 @@ from django.urls import include, path
 
 from nowrongdoor.api.main import api
 
-urlpatterns = [path("api/", api.urls), path("", include("nowrongdoor.web.urls"))]
+urlpatterns = [
+    path("api/", api.urls),
+    path("fhir/", include("nowrongdoor.fhir.urls")),
+    path("", include("nowrongdoor.web.urls")),
+]
