@@ -18,9 +18,27 @@ def client_for(actor: Actor) -> Client:
     return Client(headers={"Authorization": f"Bearer {issue_token(actor.user)}"})
 
 
-def post(client: Client, url: str, body: Any) -> tuple[int, Any]:
-    response = client.post(url, data=json.dumps(body), content_type="application/json")
+def post(client: Client, url: str, body: Any = None) -> tuple[int, Any]:
+    response = client.post(url, data=json.dumps(body or {}), content_type="application/json")
     return response.status_code, response.json()
+
+
+def get(client: Client, url: str) -> tuple[int, Any]:
+    response = client.get(url)
+    return response.status_code, response.json()
+
+
+def register(client: Client) -> int:
+    """A person registered by `client`'s service, which opens an episode there."""
+    status, person = post(client, "/api/people", {"given_name": "Jo", "family_name": "Ray"})
+    assert status == 201
+    return int(person["id"])
+
+
+def assert_refused(answer: tuple[int, Any], action: str) -> None:
+    """Answered like an unknown record, and the attempt audited as denied."""
+    assert answer == (404, {"detail": "not found", "field": None})
+    assert AuditEvent.objects.filter(action=action, outcome="denied").exists()
 
 
 @pytest.fixture
@@ -106,7 +124,11 @@ def test_another_services_record_is_404_and_the_attempt_is_audited(
     assert response.status_code == 404
     assert response.json() == {"detail": "not found", "field": None}
     assert AuditEvent.objects.filter(action="person.read", outcome="denied", actor="gp").exists()
-    assert client_for(area.gp_doctor).get("/api/people/999999").status_code == 422
+
+
+def test_an_unknown_record_is_404_like_a_refused_one(therapist: Client) -> None:
+    assert get(therapist, "/api/people/999999") == (404, {"detail": "not found", "field": None})
+    assert get(therapist, "/api/courses/999999/outcome")[0] == 404
 
 
 def test_bad_nhs_number_is_422_naming_the_field(therapist: Client) -> None:

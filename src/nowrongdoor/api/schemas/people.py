@@ -1,29 +1,32 @@
-"""API models named by role (PersonCreate, PersonPublic...), beside the contract's own."""
+"""People, their consent decisions and screenings."""
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
+
+from nowrongdoor.api.schemas.common import NO_NUL, Day, Input, RecordId, Text
+from nowrongdoor.records.care.models import ConsentState
+
+Short = Annotated[str, Field(max_length=100, pattern=NO_NUL)]
 
 
-class PersonCreate(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    given_name: str = Field(min_length=1, max_length=100)
-    family_name: str = Field(min_length=1, max_length=100)
-    nhs_number: str | None = None
-    date_of_birth: date | None = None
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-    ethnicity: str = ""
-    sex: str = ""
-    gender_identity: str = ""
-    sexual_orientation: str = ""
-    religion: str = ""
-    disability: str = ""
+class PersonCreate(Input):
+    given_name: Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+    family_name: Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+    nhs_number: Short | None = None
+    date_of_birth: Day | None = None
+    phone: Short = ""
+    email: Short = ""
+    address: Text = ""
+    ethnicity: Short = ""
+    sex: Short = ""
+    gender_identity: Short = ""
+    sexual_orientation: Short = ""
+    religion: Short = ""
+    disability: Short = ""
 
 
 class PersonPublic(Schema):
@@ -31,31 +34,27 @@ class PersonPublic(Schema):
     given_name: str
     family_name: str
     nhs_number: str | None
-    date_of_birth: date | None
+    date_of_birth: Day | None
 
 
-class ConsentCreate(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    recipient_service: int
-    state: str
-    purpose: str = "care"
-    safeguarding_reason: str = ""
+class ConsentCreate(Input):
+    recipient_service: RecordId
+    state: ConsentState
+    purpose: Annotated[str, Field(max_length=40, pattern=NO_NUL)] = "care"
+    safeguarding_reason: Text = ""
 
 
 class ConsentPublic(Schema):
     id: int
-    recipient_service: int
+    recipient_service: int = Field(validation_alias="recipient_id")
     state: str
     purpose: str
     safeguarding_override: bool
 
 
-class ScreeningCreate(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    instrument: str
-    answers: list[int]
+class ScreeningCreate(Input):
+    instrument: Annotated[str, Field(min_length=1, max_length=40, pattern=NO_NUL)]
+    answers: list[Annotated[int, Field(strict=True)]] = Field(max_length=200)
 
 
 class ScreeningPublic(Schema):
@@ -65,10 +64,3 @@ class ScreeningPublic(Schema):
     total: float
     band: str | None
     flags: list[str]
-
-
-class Problem(Schema):
-    """Every error: one line naming the field, as on the command line."""
-
-    detail: str
-    field: str | None = None

@@ -1,0 +1,1 @@
+"""API models named by role (`PersonCreate`, `PersonPublic`...), one module per domain."""

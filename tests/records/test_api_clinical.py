@@ -1,0 +1,60 @@
+"""API: a person's stored assessments and what was done about each recommendation."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from record_area import Area
+from test_api import assert_refused, client_for, get, post, register, therapist
+
+__all__ = ["therapist"]
+RISKY_CASE = {"setting": "iapt", "screens": {"phq9": [0] * 8 + [2]}}
+
+
+@pytest.fixture
+def assessed(therapist: Client) -> tuple[int, int]:
+    person_id = register(therapist)
+    status, stored = post(therapist, f"/api/people/{person_id}/assessments", RISKY_CASE)
+    assert status == 201
+    return person_id, stored["id"]
+
+
+def test_an_assessment_is_stored_and_listed(therapist: Client, assessed: tuple[int, int]) -> None:
+    person_id, assessment_id = assessed
+    status, listed = get(therapist, f"/api/people/{person_id}/assessments")
+    assert status == 200
+    assert [a["id"] for a in listed] == [assessment_id]
+    assert listed[0]["output"]["schema"] == "nowrongdoor.assessment/1"
+    assert listed[0]["output"]["recommendations"][0]["code"] == "RISK-SUICIDE"
+
+
+def test_a_bad_case_is_422_naming_the_field(therapist: Client) -> None:
+    person_id = register(therapist)
+    status, problem = post(therapist, f"/api/people/{person_id}/assessments", {"setting": "pub"})
+    assert (status, problem["field"]) == (422, "setting")
+
+
+def test_another_service_may_not_assess_or_list(area: Area, assessed: tuple[int, int]) -> None:
+    person_id, _ = assessed
+    gp = client_for(area.gp_doctor)
+    assert_refused(
+        post(gp, f"/api/people/{person_id}/assessments", RISKY_CASE), "assessment.record"
+    )
+    assert_refused(get(gp, f"/api/people/{person_id}/assessments"), "person.read")
+
+
+def test_acting_on_a_recommendation(
+    area: Area, therapist: Client, assessed: tuple[int, int]
+) -> None:
+    _, assessment_id = assessed
+    url = f"/api/assessments/{assessment_id}/actions"
+    status, action = post(therapist, url, {"code": "RISK-SUICIDE", "kind": "offered"})
+    assert (status, action["kind"], action["referral_id"]) == (201, "offered", None)
+    assert post(therapist, url, {"code": "RISK-SUICIDE", "kind": "maybe"})[1]["field"] == "kind"
+    assert post(therapist, url, {"code": "NOPE", "kind": "offered"})[1]["field"] == "code"
+    referred = post(therapist, url, {"code": "RISK-SUICIDE", "kind": "referred"})
+    assert (referred[0], referred[1]["field"]) == (422, "referral")
+    gp = client_for(area.gp_doctor)
+    assert_refused(post(gp, url, {"code": "RISK-SUICIDE", "kind": "offered"}), "recommendation.act")
+    unknown = post(therapist, "/api/assessments/999999/actions", {"code": "X", "kind": "offered"})
+    assert unknown[0] == 404
