@@ -60,12 +60,12 @@ def test_pages_need_sign_in(area: Area) -> None:
 def test_caseload_lists_my_people_with_their_risk_flags(area: Area, person: Person) -> None:
     html = signed_in(area, "therapist").get("/").content.decode()
     assert "Kit Moss" in html
-    assert "self-harm-thoughts" in html
+    assert "Thoughts of self-harm" in html
 
 
 def test_person_page_shows_the_risk_flag_first(area: Area, person: Person) -> None:
     html = signed_in(area, "therapist").get(f"/people/{person.pk}").content.decode()
-    assert html.index("Risk: thoughts of self-harm") < html.index("Consent to share")
+    assert html.index("Risk: Thoughts of self-harm") < html.index("Consent to share")
 
 
 def test_another_service_gets_404_and_the_attempt_is_audited(area: Area, person: Person) -> None:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
+
+from nowrongdoor.errors import InputError
 from nowrongdoor.guidance import instruments
 from nowrongdoor.guidance.pathway import ruleset
 from nowrongdoor.guidance.pathway.assess import assess, parse_case
-from nowrongdoor.guidance.scoring import score_positions
+from nowrongdoor.guidance.questionnaire import Instrument
+from nowrongdoor.guidance.scoring import Score, score_positions
 from nowrongdoor.records.clinical.models import Assessment, Screening
-from nowrongdoor.services import access, audit, use_case
+from nowrongdoor.records.directory.models import Service
+from nowrongdoor.records.people.models import Person
+from nowrongdoor.services import access, audit, checks, use_case
 from nowrongdoor.services.actor import Actor
 
 
@@ -22,20 +28,32 @@ def record_screening(
     with use_case(actor):
         person = access.person_for(actor, person_id, "screening.record")
         assert actor.service is not None  # access.require guarantees a service for staff
-        screening = Screening.objects.create(
-            person=person,
-            service=actor.service,
-            instrument=instrument,
-            instrument_version=loaded.version or "",
-            answers=list(answers),
-            points=list(score.items),
-            total=score.total,
-            band=score.band,
-            flags=list(score.flags),
-            recorded_by=actor.user,
-        )
+        screening = store_screening(person, actor.service, loaded, answers, score, actor.user)
         audit.record(actor, "screening.record", person_id=person.pk, obj=screening)
     return screening
+
+
+def store_screening(
+    person: Person,
+    service: Service,
+    loaded: Instrument,
+    answers: list[int],
+    score: Score,
+    by: User,
+) -> Screening:
+    """The one way a scored response is saved; call inside a use case, after its checks."""
+    return Screening.objects.create(
+        person=person,
+        service=service,
+        instrument=loaded.name,
+        instrument_version=loaded.version or "",
+        answers=list(answers),
+        points=list(score.items),
+        total=score.total,
+        band=score.band,
+        flags=list(score.flags),
+        recorded_by=by,
+    )
 
 
 def record_assessment(actor: Actor, person_id: int, case: dict[str, Any]) -> Assessment:
@@ -57,3 +75,26 @@ def record_assessment(actor: Actor, person_id: int, case: dict[str, Any]) -> Ass
         )
         audit.record(actor, "assessment.record", person_id=person.pk, obj=assessment)
     return assessment
+
+
+def read_assessment(actor: Actor, assessment_id: int) -> Assessment:
+    """One assessment with its recommendations, for someone who may read the person."""
+    found = (
+        Assessment.objects.filter(pk=checks.an_id(assessment_id, "assessment"))
+        .select_related("person", "service")
+        .first()
+    )
+    if found is None:
+        raise InputError("assessment", f"assessment: {assessment_id} not found")
+    with use_case(actor):
+        access.require(actor, found.person, "person.read")
+        audit.record(actor, "assessment.read", person_id=found.person_id, obj=found)
+    return found
+
+
+def latest_screens(person: Person) -> dict[str, Screening]:
+    """The latest screening of each instrument, to put into an assessment's case."""
+    latest: dict[str, Screening] = {}
+    for screening in Screening.objects.filter(person=person).order_by("recorded_at", "pk"):
+        latest[screening.instrument] = screening
+    return latest

@@ -247,3 +247,12 @@ def record_child(
         )
         audit.record(actor, "child.record", person_id=person.pk, obj=child)
     return child
+
+
+def current_coordinator(person: Person) -> CareCoordinator | None:
+    """The one active coordinator, if named (the caller may already read the person)."""
+    return (
+        CareCoordinator.objects.filter(person=person, ended__isnull=True)
+        .select_related("coordinator", "service")
+        .first()
+    )

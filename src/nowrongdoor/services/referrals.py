@@ -166,3 +166,11 @@ def act_on_recommendation(
         )
         audit.record(actor, f"recommendation.{kind}", person_id=assessment.person_id, obj=action)
     return action
+
+
+def read_incoming(actor: Actor, referral_id: int) -> Referral:
+    """A referral waiting for the actor's service to decide, read (and audited) to decide it."""
+    with use_case(actor):
+        referral = _incoming(actor, referral_id)
+        audit.record(actor, "referral.read", person_id=referral.person_id, obj=referral)
+    return referral

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from nowrongdoor.web import views
+from nowrongdoor.web import assess, coordinate, own_space, referrals, screen, views
 
 app_name = "web"
 urlpatterns = [
@@ -10,4 +10,23 @@ urlpatterns = [
     path("sign-in", views.sign_in, name="sign-in"),
     path("sign-out", views.sign_out, name="sign-out"),
     path("people/<int:person_id>", views.person, name="person"),
+    # Ask: screening, here or by the person's own single-use link.
+    path("people/<int:person_id>/screen", screen.choose, name="screen-choose"),
+    path("people/<int:person_id>/screen/link", screen.make_link, name="screen-link"),
+    path("people/<int:person_id>/screen/<slug:instrument>", screen.screen, name="screen"),
+    path("answer/<str:token>", screen.self_complete, name="self-complete"),
+    # Decide and act: assessment, recommendations, referrals.
+    path("people/<int:person_id>/assess", assess.assess, name="assess"),
+    path("assessments/<int:assessment_id>", assess.assessment, name="assessment"),
+    path("people/<int:person_id>/refer", referrals.refer, name="refer"),
+    path("referrals/<int:referral_id>", referrals.decide, name="referral"),
+    # Coordinate: the named coordinator, the shared care plan, case notes.
+    path("people/<int:person_id>/coordinator", coordinate.coordinator, name="coordinator"),
+    path("people/<int:person_id>/care-plan", coordinate.care_plan, name="care-plan"),
+    path("people/<int:person_id>/notes", coordinate.add_note, name="add-note"),
+    # The person's own space.
+    path("me", own_space.me, name="me"),
+    path("me/goals", own_space.add_goal, name="my-goal"),
+    path("me/consent", own_space.share, name="my-consent"),
+    path("me/questionnaires/<int:link_id>", screen.my_questionnaire, name="my-questionnaire"),
 ]

@@ -1,4 +1,5 @@
-"""Page views: each reads through `services/`, so access rules and audit are the same as the API."""
+"""Sign-in, the role-aware home (caseload) and a person's record; each reads through
+`services/`, so access rules and audit are the same as the API's."""
 
 from __future__ import annotations
 
@@ -6,31 +7,22 @@ from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from nowrongdoor.errors import AccessDenied
-from nowrongdoor.records.care.models import EpisodeOfCare, EpisodeStatus
-from nowrongdoor.records.clinical.models import Screening
-from nowrongdoor.records.coordination.models import CareCoordinator
-from nowrongdoor.services import audit, referrals
-from nowrongdoor.services.actor import Actor
+from nowrongdoor.records.care.models import Consent
+from nowrongdoor.records.coordination.models import CarePlanVersion
+from nowrongdoor.records.directory.models import Role
+from nowrongdoor.records.people.models import Person
+from nowrongdoor.services.caseload import caseload
+from nowrongdoor.services.coordination import current_coordinator
 from nowrongdoor.services.people import read_person
-
-RISK_FLAGS = {
-    "self-harm-thoughts": (
-        "thoughts of self-harm",
-        "PHQ-9 item 9 was answered above 0: assess risk today.",
-    ),
-}
-
-
-def _actor(request: HttpRequest) -> Actor:
-    assert isinstance(request.user, User)
-    return Actor.of(request.user)
+from nowrongdoor.services.risk import risk_flags
+from nowrongdoor.web.forms import Form
+from nowrongdoor.web.pages import actor_of, signed_in
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,62 +58,87 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The caseload: people with an open episode at my service, and referrals waiting."""
-    actor = _actor(request)
-    rows = []
-    if actor.service is not None:
-        episodes = (
-            EpisodeOfCare.objects.filter(service=actor.service)
-            .exclude(status=EpisodeStatus.DISCHARGED)
-            .select_related("person")
-            .order_by("referral_received")
+    """Role-aware: the person goes to their own space; staff to their service's caseload."""
+    actor = actor_of(request)
+    if actor.role == Role.PERSON:
+        return redirect("web:me")
+    if actor.service is None:
+        return render(request, "web/no_records.jinja", {"role": actor.role})
+    context = {"caseload": caseload(actor), "service_name": actor.service.name}
+    return render(request, "web/caseload.jinja", context)
+
+
+def _timeline(person: Person) -> list[dict[str, Any]]:
+    """Every contact, newest first: what happened, where, and where to read more."""
+    events: list[dict[str, Any]] = []
+    for s in person.screenings.select_related("service"):
+        events.append(
+            {
+                "at": s.recorded_at,
+                "service": s.service.name,
+                "text": f"Screened: {s.instrument.upper()} {s.total:g} ({s.band})",
+            }
         )
-        for episode in episodes:
-            flags = sorted(
-                {
-                    flag
-                    for screening in Screening.objects.filter(person=episode.person)
-                    for flag in screening.flags
-                    if flag in RISK_FLAGS
-                }
-            )
-            rows.append(
-                {
-                    "person": episode.person,
-                    "status": episode.status,
-                    "since": episode.referral_received,
-                    "flags": flags,
-                }
-            )
-        audit.record(actor, "caseload.read", reason=f"{len(rows)} people listed")
-    waiting = referrals.inbox(actor)
-    name = actor.service.name if actor.service else "no service"
-    return render(
-        request, "web/caseload.jinja", {"rows": rows, "referrals": waiting, "service_name": name}
-    )
+    for a in person.assessments.select_related("service"):
+        status = a.output["iapt_suitability"]["status"]
+        events.append(
+            {
+                "at": a.recorded_at,
+                "service": a.service.name,
+                "text": f"Assessed ({status.replace('-', ' ')})",
+                "href": reverse("web:assessment", args=[a.pk]),
+            }
+        )
+    for r in person.referrals.select_related("from_service", "to_service"):
+        outcome = (
+            f"; declined, route: {r.alternative_route}" if r.alternative_route else f" ({r.status})"
+        )
+        events.append(
+            {
+                "at": r.sent_at,
+                "service": r.from_service.name,
+                "text": f"Referred to {r.to_service.name}{outcome}",
+            }
+        )
+    for n in person.case_notes.select_related("service", "author"):
+        events.append(
+            {
+                "at": n.created_at,
+                "service": n.service.name,
+                "text": f"Case note by {n.author.get_username()}: {n.text}",
+            }
+        )
+    return sorted(events, key=lambda e: e["at"], reverse=True)
 
 
-@login_required
-def person(request: HttpRequest, person_id: int) -> HttpResponse:
-    """A person's record; risk flags first. 404 where the user may not see it (audited)."""
-    actor = _actor(request)
-    try:
-        record = read_person(actor, person_id)
-    except AccessDenied:
-        raise Http404("not found") from None
-    screenings = list(Screening.objects.filter(person=record).order_by("-recorded_at"))
-    flags = sorted({f for s in screenings for f in s.flags if f in RISK_FLAGS})
-    coordinator = (
-        CareCoordinator.objects.filter(person=record, ended__isnull=True)
-        .select_related("coordinator")
-        .first()
-    )
+def _consents(person: Person) -> list[dict[str, Any]]:
+    latest: dict[int, Consent] = {}
+    for decision in person.consents.select_related("recipient").order_by("pk"):
+        latest[decision.recipient_id] = decision
+    return [{"service": c.recipient.name, "decision": c} for c in latest.values()]
+
+
+def person_page(request: HttpRequest, person_id: int, note: Form | None = None) -> HttpResponse:
+    """A person's record, risk first; `note` is a case note that failed, shown with its error."""
+    actor = actor_of(request)
+    record = read_person(actor, person_id)
+    plan = CarePlanVersion.objects.filter(plan__person=record).order_by("-number").first()
     context = {
         "person": record,
-        "risk_flags": [{"title": RISK_FLAGS[f][0], "detail": RISK_FLAGS[f][1]} for f in flags],
-        "consents": record.consents.select_related("recipient").order_by("-pk"),
-        "episodes": record.episodes.select_related("service"),
-        "screenings": screenings,
-        "coordinator": coordinator.coordinator.get_username() if coordinator else "",
+        "risk_flags": risk_flags(record),
+        "consents": _consents(record),
+        "episodes": record.episodes.select_related("service").order_by("-referral_received"),
+        "coordinator": current_coordinator(record),
+        "timeline": _timeline(record),
+        "plan": plan,
+        "goals": record.recovery_goals.order_by("created_at"),
+        "note": note or Form(),
     }
-    return render(request, "web/person.jinja", context)
+    status = 422 if note is not None and note.errors else 200
+    return render(request, "web/person.jinja", context, status=status)
+
+
+@signed_in
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A person's record; 404 where the user may not see it (and the attempt is audited)."""
+    return person_page(request, person_id)

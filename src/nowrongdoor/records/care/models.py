@@ -17,6 +17,7 @@ class EpisodeStatus(models.TextChoices):
 class DischargeType(models.TextChoices):
     PLANNED = "planned"
     UNPLANNED = "unplanned"
+    TRANSFER = "transfer"  # care continues at another service (PHE-COOC App5 §6)
 
 
 class EpisodeOfCare(models.Model):

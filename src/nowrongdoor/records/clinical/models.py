@@ -35,3 +35,22 @@ class Assessment(models.Model):
     output = models.JSONField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+
+class SelfCompletionLink(models.Model):
+    """A single-use, expiring link the person opens (on their phone) to answer a questionnaire.
+
+    Only the token's sha256 is stored, so the database alone cannot be used to answer for
+    someone; the link is spent when answered, and refused after `expires_at`.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="self_links")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT)
+    instrument = models.CharField(max_length=40)
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    screening = models.OneToOneField(
+        Screening, null=True, blank=True, on_delete=models.PROTECT, related_name="self_link"
+    )
