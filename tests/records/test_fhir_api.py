@@ -287,7 +287,7 @@ def test_unknown_types_and_ids_are_404_never_500(therapist: Client, url: str, co
 
 def test_only_get_is_served(therapist: Client) -> None:
     response = therapist.post("/fhir/Patient", data="{}", content_type="application/fhir+json")
-    assert response.status_code == 405
+    assert (response.status_code, response["Allow"]) == (405, "GET")
     assert issue(response.json())["code"] == "not-supported"
 
 

@@ -18,11 +18,16 @@ class Problem(Exception):
     saying what is wrong and, for a bad parameter, its name (`expression`)."""
 
     def __init__(
-        self, status: int, code: str, diagnostics: str, expression: str | None = None
+        self,
+        status: int,
+        code: str,
+        diagnostics: str,
+        expression: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(diagnostics)
         self.status, self.code, self.diagnostics = status, code, diagnostics
-        self.expression = expression
+        self.expression, self.headers = expression, headers or {}
 
     def response(self) -> JsonResponse:
         issue: dict[str, Any] = {
@@ -35,8 +40,8 @@ class Problem(Exception):
         response = fhir_response(
             {"resourceType": "OperationOutcome", "issue": [issue]}, self.status
         )
-        if self.status == 401:
-            response["WWW-Authenticate"] = 'Bearer realm="fhir"'
+        for name, value in self.headers.items():
+            response[name] = value
         return response
 
 

@@ -42,7 +42,12 @@ def endpoint(view: View) -> Callable[..., HttpResponse]:
     def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             if request.method != "GET":
-                raise Problem(405, "not-supported", f"{request.method}: this server is read-only")
+                raise Problem(
+                    405,
+                    "not-supported",
+                    f"{request.method}: this server is read-only",
+                    headers={"Allow": "GET"},
+                )
             wanted = request.GET.get("_format")
             if wanted is not None and wanted not in FORMATS:
                 raise Problem(400, "not-supported", "_format: only json", "_format")
@@ -57,7 +62,12 @@ def _actor(request: HttpRequest) -> Actor:
     """A bearer token first (other systems), else the signed-in session (the browser)."""
     user = _bearer(request) or request.user
     if not isinstance(user, User) or not user.is_authenticated:
-        raise Problem(401, "login", "sign in, or send a bearer token")
+        raise Problem(
+            401,
+            "login",
+            "sign in, or send a bearer token",
+            headers={"WWW-Authenticate": 'Bearer realm="fhir"'},
+        )
     return Actor.of(user)
 
 
