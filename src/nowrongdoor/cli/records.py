@@ -63,7 +63,7 @@ def seed(
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from nowrongdoor.services.seed import DEMO_PASSWORD, seed_area
+    from nowrongdoor.services.seed import DEMO_PASSWORD, DEMO_PERSON, seed_area
 
     report = seed_area(people, seed)
     typer.echo(
@@ -124,7 +124,7 @@ def demo(
 
     call_command("migrate", verbosity=0)
     from nowrongdoor.records.people.models import Person
-    from nowrongdoor.services.seed import DEMO_PASSWORD, seed_area
+    from nowrongdoor.services.seed import DEMO_PASSWORD, DEMO_PERSON, seed_area
 
     if not Person.objects.exists():
         seed_area(people, seed=1)
@@ -135,6 +135,7 @@ def demo(
         ("primary-care-manager", "service manager, primary care"),
         ("commissioner", "commissioner (no identifiable records)"),
         ("admin", "administrator"),
+        (DEMO_PERSON, "a person, in their own space (Robin Hale)"),
     ):
         typer.echo(f"  {username:<36} {role}")
     serve(host=host, port=port)

@@ -114,10 +114,28 @@ def _case(rng: random.Random, setting: str, phq9: list[int], audit: list[int]) -
     }
 
 
+DEMO_PERSON = "robin"  # the person's own sign-in, for walking the journeys
+
+
+def _demo_person(iapt: Actor) -> None:
+    """Robin, just referred to Talking Therapies and not yet screened, who can sign in."""
+    user, created = User.objects.get_or_create(username=DEMO_PERSON)
+    if not created:
+        return
+    user.password = _demo_password_hash()
+    user.save()
+    robin = register_person(
+        iapt, {"given_name": "Robin", "family_name": "Hale", "date_of_birth": date(1974, 3, 2)}
+    )
+    robin.user = user
+    robin.save(update_fields=["user"])
+
+
 def seed_area(people: int, seed: int) -> SeedReport:
-    """Create (or top up) the demo area with `people` synthetic people."""
+    """Create (or top up) the demo area with `people` synthetic people, and Robin."""
     rng = random.Random(seed)
     services, actors = _area()
+    _demo_person(actors["iapt"])
     settings = [s for s, _ in SETTINGS if s != "other"]
     for _ in range(people):
         setting = rng.choice(settings)
