@@ -5,7 +5,6 @@ practitioner is refused from then on, and the refusal is audited."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 import pytest

@@ -63,7 +63,7 @@ def seed(
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from nowrongdoor.services.seed import DEMO_PASSWORD, DEMO_PERSON, seed_area
+    from nowrongdoor.services.seed import DEMO_PASSWORD, seed_area
 
     report = seed_area(people, seed)
     typer.echo(
