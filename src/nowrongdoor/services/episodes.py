@@ -134,3 +134,27 @@ def record_check_up_done(actor: Actor, check_up_id: int, on: date) -> RecoveryCh
         check_up.save()
         audit.record(actor, "check_up.done", person_id=check_up.person_id, obj=check_up)
     return check_up
+
+
+def read_episode(actor: Actor, episode_id: int) -> EpisodeOfCare:
+    """An episode, discharged or not, for anyone who may see its person; the read is audited."""
+    with use_case(actor):
+        episode = (
+            EpisodeOfCare.objects.select_related("person", "service")
+            .filter(pk=checks.an_id(episode_id, "episode"))
+            .first()
+        )
+        if episode is None:
+            raise InputError("episode", f"episode: {episode_id} not found")
+        ground = access.require(actor, episode.person, "episode.read")
+        audit.record(actor, "episode.read", person_id=episode.person_id, obj=episode, reason=ground)
+    return episode
+
+
+def check_ups(actor: Actor, person_id: int) -> list[RecoveryCheckUp]:
+    """The person's recovery check-ups at every service, due first; the read is audited."""
+    with use_case(actor):
+        person = access.person_for(actor, person_id, "check_up.read")
+        found = list(person.check_ups.select_related("service").order_by("due", "pk"))
+        audit.record(actor, "check_up.read", person_id=person.pk, obj=person)
+    return found

@@ -6,6 +6,7 @@ writes, since an outcome is part of the person's record.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -155,19 +156,54 @@ def record_session(
     return session
 
 
-def course_outcome(actor: Actor, course_id: int) -> dict[str, Any]:
-    """The course's Talking Therapies results, computed from its sessions on every read."""
-    with use_case(actor):
-        course, ground = _course(actor, course_id, "outcome.read", write=False)
-        sessions = [
-            outcomes.Session(s.session_number, s.phq9_total, s.gad7_total, s.is_treatment)
-            for s in course.sessions.order_by("session_number")
-        ]
-        audit.record(actor, "outcome.read", person_id=course.person_id, obj=course, reason=ground)
+@dataclass(frozen=True)
+class CourseRecord:
+    """A course, its sessions in order and its results as `course_outcome` gives them."""
+
+    course: TherapyCourse
+    sessions: list[SessionMeasure]
+    outcome: dict[str, Any]
+
+
+def _record_of(course: TherapyCourse) -> CourseRecord:
+    """Results computed from the sessions on every read, never stored."""
+    measures = list(course.sessions.order_by("session_number"))
+    sessions = [
+        outcomes.Session(s.session_number, s.phq9_total, s.gad7_total, s.is_treatment)
+        for s in measures
+    ]
     result = outcomes.course_outcome(sessions).to_json()
-    return {
+    outcome = {
         "course": course.pk,
         "started": course.started.isoformat(),
         "ended": course.ended.isoformat() if course.ended else None,
         **result,
     }
+    return CourseRecord(course, measures, outcome)
+
+
+def read_course(actor: Actor, course_id: int) -> CourseRecord:
+    """One course with its sessions and results (the course page and its recovery chart)."""
+    with use_case(actor):
+        course, ground = _course(actor, course_id, "outcome.read", write=False)
+        record = _record_of(course)
+        audit.record(actor, "outcome.read", person_id=course.person_id, obj=course, reason=ground)
+    return record
+
+
+def course_outcome(actor: Actor, course_id: int) -> dict[str, Any]:
+    """The course's Talking Therapies results, computed from its sessions on every read."""
+    return read_course(actor, course_id).outcome
+
+
+def person_outcomes(actor: Actor, person_id: int) -> tuple[list[TopRecord], list[CourseRecord]]:
+    """A person's TOP interviews and courses (every service's), oldest first; one audited read."""
+    with use_case(actor):
+        person, ground = _person(actor, person_id, "outcome.read")
+        tops = list(person.top_records.select_related("service").order_by("date", "pk"))
+        courses = [
+            _record_of(course)
+            for course in person.therapy_courses.select_related("service").order_by("started", "pk")
+        ]
+        audit.record(actor, "outcome.read", person_id=person.pk, obj=person, reason=ground)
+    return tops, courses

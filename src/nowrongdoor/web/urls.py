@@ -30,3 +30,17 @@ urlpatterns = [
     path("me/consent", own_space.share, name="my-consent"),
     path("me/questionnaires/<int:link_id>", screen.my_questionnaire, name="my-questionnaire"),
 ]
+
+# Outcomes (TOP, Talking Therapies courses) and the end of an episode: discharge, check-ups.
+from nowrongdoor.web import discharge, outcomes  # noqa: E402
+
+urlpatterns += [
+    path("people/<int:person_id>/outcomes", outcomes.overview, name="outcomes"),
+    path("people/<int:person_id>/top", outcomes.top, name="top"),
+    path("people/<int:person_id>/courses/start", outcomes.start_course, name="course-start"),
+    path("courses/<int:course_id>", outcomes.course, name="course"),
+    path("courses/<int:course_id>/end", outcomes.end_course, name="course-end"),
+    path("episodes/<int:episode_id>", discharge.episode, name="episode"),
+    path("episodes/<int:episode_id>/discharge", discharge.discharge, name="discharge"),
+    path("people/<int:person_id>/check-ups", discharge.check_ups, name="check-ups"),
+]
