@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 
 db_app = typer.Typer(help="The database: migrate.", no_args_is_help=True)
-audit_app = typer.Typer(help="The audit trail: verify the hash chain.", no_args_is_help=True)
+audit_app = typer.Typer(
+    help="The audit trail: verify the hash chain, list events.", no_args_is_help=True
+)
 
 
 @db_app.command()
@@ -22,6 +24,33 @@ def migrate() -> None:
     from django.db import connection
 
     typer.echo(f"database ready: {connection.vendor} {connection.settings_dict['NAME']}")
+
+
+@audit_app.command("list")
+def list_events(
+    person: Annotated[int | None, typer.Option(help="only events about this person")] = None,
+    outcome: Annotated[str | None, typer.Option(help="allowed or denied")] = None,
+    action: Annotated[str | None, typer.Option(help="e.g. person.read")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="the latest N events")] = 50,
+) -> None:
+    """The latest events, oldest first, one JSON object per line (for an IG officer's review)."""
+    import orjson
+
+    from nowrongdoor.config.boot import boot
+
+    boot()
+    from nowrongdoor.records.audit.models import AuditEvent
+
+    events = AuditEvent.objects.all()
+    if person is not None:
+        events = events.filter(person_id=person)
+    if outcome is not None:
+        events = events.filter(outcome=outcome)
+    if action is not None:
+        events = events.filter(action=action)
+    fields = ("sequence", "at", "actor", "role", "service_id", "action", "person_id", "outcome")
+    for row in reversed(events.order_by("-sequence").values(*fields, "reason")[:limit]):
+        typer.echo(orjson.dumps(row).decode())
 
 
 @audit_app.command()
