@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
@@ -71,6 +71,14 @@ def _conflict(request: HttpRequest, error: Conflict) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     return _problem(request, 401, "sign in, or send a bearer token", None)
+
+
+@api.exception_handler(HttpError)
+def _unreadable(request: HttpRequest, error: HttpError) -> HttpResponse:
+    """Ninja's own 400 is a body that is not JSON: bad input, answered like any other."""
+    if error.status_code == 400:
+        return _problem(request, 422, "body: not valid JSON", "body")
+    return _problem(request, error.status_code, str(error), None)
 
 
 @api.exception_handler(NinjaValidationError)
