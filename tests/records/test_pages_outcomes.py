@@ -10,15 +10,16 @@ import pytest
 from django.test import Client
 from record_area import Area
 
-from nowrongdoor.guidance.outcomes import TOP_FIELDS
+from nowrongdoor.guidance.outcomes import GAD7_CASENESS, PHQ9_CASENESS, TOP_FIELDS
 from nowrongdoor.records.audit.models import AuditEvent
-from nowrongdoor.records.care.models import EpisodeOfCare, EpisodeStatus
+from nowrongdoor.records.care.models import DischargeType, EpisodeOfCare, EpisodeStatus
 from nowrongdoor.records.coordination.models import DISCHARGE_CHECKLIST, RecoveryCheckUp
 from nowrongdoor.records.outcomes.models import SessionMeasure, TherapyCourse, TopRecord
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.services import episodes
 from nowrongdoor.services.outcomes import record_session, record_top, start_course
 from nowrongdoor.services.people import register_person
+from nowrongdoor.web import recovery_chart
 
 TODAY = date.today()
 LONG_AGO = TODAY - timedelta(days=100)
@@ -64,6 +65,7 @@ def test_outcomes_page_shows_tops_their_change_and_course_results(
     html = response.content.decode()
     assert response.status_code == 200
     assert "Review during treatment" in html
+    assert "Cannabis: days used cannabis" not in html  # answered on neither record
     row = re.search(r"Alcohol: days drank alcohol</th>(.*?)</tr>", html, re.S)
     assert row is not None
     assert re.sub(r"<[^>]+>|\s+", " ", row.group(1)).split() == ["24", "10", "-14", "better"]
@@ -198,6 +200,12 @@ def test_the_recovery_chart_has_the_caseness_lines_and_one_point_per_measure(
         assert f">{total}</td>" in table
 
 
+def test_the_chart_draws_caseness_where_the_results_judge_it() -> None:
+    """The lines come from the instrument data; the results from the core: they must agree."""
+    assert recovery_chart.caseness("phq9") == PHQ9_CASENESS
+    assert recovery_chart.caseness("gad7") == GAD7_CASENESS
+
+
 def test_ending_a_course_before_it_started_is_refused_beside_the_date(
     area: Area, course: TherapyCourse
 ) -> None:
@@ -248,6 +256,8 @@ def test_discharge_without_a_checklist_item_needs_a_reason_beside_the_item(
     html = client.get(page).content.decode()
     for item in DISCHARGE_CHECKLIST:
         assert f'name="checklist.{item}"' in html
+    for kind in DischargeType.values:
+        assert f'name="kind" type="radio" value="{kind}"' in html
     form = discharge_form()
     del form["checklist.housing_support"]
     response = client.post(page, form)

@@ -30,10 +30,12 @@ CHECKLIST = {
         "Information is shared with the service the person moves to"
     ),
 }
-KINDS = {
+KIND_WORDS: dict[str, str] = {
     DischargeType.PLANNED: "Planned: treatment finished or an agreed ending",
     DischargeType.UNPLANNED: "Unplanned: for example, the person stopped coming",
+    DischargeType.TRANSFER: "Transfer: care continues at another service",
 }
+KINDS = [(value, KIND_WORDS.get(value, label)) for value, label in DischargeType.choices]
 NOT_DONE = "Not done: tick it when it is done, or say below why the checklist is not complete"
 STEPS = {  # the date field each step takes, as its use case names it
     "assessed": (episodes.mark_assessed, "Marked assessed"),
@@ -116,7 +118,7 @@ def discharge(request: HttpRequest, episode_id: int) -> HttpResponse:
         "episode": found,
         "form": form,
         "checklist": [(f"checklist.{item}", CHECKLIST[item]) for item in DISCHARGE_CHECKLIST],
-        "kinds": list(KINDS.items()),
+        "kinds": KINDS,
     }
     return render(
         request, "web/discharge/discharge.jinja", context, status=422 if form.errors else 200

@@ -65,6 +65,7 @@ def _signed(change: object) -> str:
 
 
 def _changes(actor: Actor, earlier: int, later: int) -> list[dict[str, str]]:
+    """Items answered on either record; those answered on neither would only be noise."""
     labels = top_form.labels()
     return [
         {
@@ -75,6 +76,7 @@ def _changes(actor: Actor, earlier: int, later: int) -> list[dict[str, str]]:
             "direction": str(row["direction"] or row["reason"]),
         }
         for row in outcomes.top_change(actor, earlier, later)
+        if row["before"] is not None or row["after"] is not None
     ]
 
 
