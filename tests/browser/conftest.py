@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from browsing import Screenshots
-from live_server import live_server
+from live_server import LiveServer, live_server
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 CHROMIUM = os.environ.get("NWD_CHROMIUM", "/usr/bin/chromium")
@@ -36,9 +36,19 @@ TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with live_server(tmp_path_factory.mktemp("live-server")) as url:
-        yield url
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("live-server")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def server_url(server: LiveServer) -> str:
+    return server.url
+
+
+@pytest.fixture(scope="session")
+def server_database_url(server: LiveServer) -> str:
+    return server.database_url
 
 
 @pytest.fixture(scope="package")

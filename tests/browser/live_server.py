@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -73,9 +74,15 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     raise RuntimeError(f"nwd serve did not answer within {START_TIMEOUT} s:\n{log.read_text()}")
 
 
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    database_url: str  # for checks the pages cannot show, e.g. `nwd audit list`
+
+
 @contextmanager
-def live_server(folder: Path) -> Iterator[str]:
-    """Migrate and seed a fresh database, serve it on a free loopback port; yield the base URL."""
+def live_server(folder: Path) -> Iterator[LiveServer]:
+    """Migrate and seed a fresh database, serve it on a free loopback port."""
     with fresh_database(folder) as database_url:
         env = {**os.environ, "NWD_DATABASE_URL": database_url}
         _nwd(env, "db", "migrate")
@@ -93,7 +100,7 @@ def live_server(folder: Path) -> Iterator[str]:
             )
             try:
                 _wait_until_up(url, process, log)
-                yield url
+                yield LiveServer(url, database_url)
             finally:
                 process.terminate()
                 process.wait(timeout=10)
