@@ -305,3 +305,22 @@ def test_check_ups_are_scheduled_and_marked_done(area: Area, person: Person) -> 
     check_up.refresh_from_db()
     assert check_up.done == TODAY
     assert "Done on" in client.get(page).content.decode()
+
+
+def test_every_form_carries_a_csrf_token(area: Area, person: Person, course: TherapyCourse) -> None:
+    """The test client skips CSRF checks, so the token's presence is checked here."""
+    client = client_of(area)
+    episode = person.episodes.get().pk
+    pages = (
+        f"/people/{person.pk}/outcomes",
+        f"/people/{person.pk}/top",
+        f"/courses/{course.pk}",
+        f"/episodes/{episode}",
+        f"/episodes/{episode}/discharge",
+        f"/people/{person.pk}/check-ups",
+    )
+    for page in pages:
+        html = client.get(page).content.decode()
+        forms = html.count('<form method="post"')
+        assert forms > 0, page
+        assert len(re.findall(r'name="csrfmiddlewaretoken" value="\w+"', html)) == forms, page
