@@ -198,6 +198,7 @@ def test_the_person_answers_a_waiting_questionnaire_in_their_space(
     Person.objects.create(given_name="S", family_name="E", user=someone_else)
     response = client_for(someone_else).get(f"/me/questionnaires/{link.pk}")
     assert response.status_code == 404
+    assert AuditEvent.objects.filter(action="self_link.open", outcome="denied").exists()
 
 
 def test_the_person_gives_and_withdraws_consent_per_service(area: Area, person: Person) -> None:
@@ -213,3 +214,23 @@ def test_the_person_gives_and_withdraws_consent_per_service(area: Area, person: 
 
 def test_staff_have_no_own_space(area: Area) -> None:
     assert client_for(area.therapist.user).get("/me").status_code == 404
+
+
+def test_the_caseload_prompts_for_a_coordinator_until_one_is_named(
+    area: Area, person: Person
+) -> None:
+    from nowrongdoor.services import clinical, coordination
+
+    clinical.record_assessment(
+        area.therapist,
+        person.pk,
+        {
+            "setting": "iapt",
+            "alcohol": {"units_per_day": 19, "dependence_suspected": True},
+            "mental_health": {"conditions": ["anxiety"]},
+        },
+    )
+    therapist = client_for(area.therapist.user)
+    assert 'id="no-coordinator"' in therapist.get("/").content.decode()
+    coordination.name_coordinator(area.therapist, person.pk, area.therapist.user.pk, "case-manager")
+    assert 'id="no-coordinator"' not in therapist.get("/").content.decode()

@@ -144,11 +144,12 @@ def act_on_recommendation(
     assessment = Assessment.objects.filter(pk=checks.an_id(assessment_id, "assessment")).first()
     if assessment is None:
         raise InputError("assessment", f"assessment: {assessment_id} not found")
-    codes = {r["code"] for r in assessment.output["recommendations"]}
-    if code not in codes:
-        raise InputError("code", f"code: {code} is not a recommendation of this assessment")
     with use_case(actor):
+        # Access first: what an assessment holds is not told to someone who may not see it.
         access.person_for(actor, assessment.person_id, "recommendation.act")
+        codes = {r["code"] for r in assessment.output["recommendations"]}
+        if code not in codes:
+            raise InputError("code", f"code: {code} is not a recommendation of this assessment")
         if (
             referral_id is not None
             and not Referral.objects.filter(

@@ -79,10 +79,15 @@ def link_of_person(actor: Actor, link_id: int) -> SelfCompletionLink:
         .select_related("person")
         .first()
     )
-    if found is not None and (actor.role != Role.PERSON or found.person.user_id != actor.user.pk):
-        raise AccessDenied(
-            "not this person's questionnaire", action="self_link.open", person_id=found.person_id
-        )
+    with use_case(actor):  # a refusal is audited
+        if found is not None and (
+            actor.role != Role.PERSON or found.person.user_id != actor.user.pk
+        ):
+            raise AccessDenied(
+                "not this person's questionnaire",
+                action="self_link.open",
+                person_id=found.person_id,
+            )
     return _open(found)
 
 
