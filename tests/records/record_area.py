@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.test import Client
 
 from nowrongdoor.records.directory.models import Membership, Organisation, Role, Service
 from nowrongdoor.services.actor import Actor
@@ -47,3 +48,10 @@ def make_area() -> Area:
         commissioner=staff("commissioner", None, Role.COMMISSIONER),
         admin=staff("admin", None, Role.ADMIN),
     )
+
+
+def browser_for(user: User) -> Client:
+    """A test client signed in as `user` (a session, as the pages use)."""
+    client = Client()
+    client.force_login(user)
+    return client

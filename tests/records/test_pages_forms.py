@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
-from record_area import Area
+from record_area import Area, browser_for
 
 from nowrongdoor.records.audit.models import AuditEvent
 from nowrongdoor.records.care.models import Consent
@@ -19,12 +19,6 @@ from nowrongdoor.records.people.models import Person
 from nowrongdoor.records.referrals.models import Referral
 from nowrongdoor.services import consent, referrals
 from nowrongdoor.services.people import register_person
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -39,7 +33,7 @@ def error_beside(html: str, field_id: str, text: str) -> bool:
 
 
 def test_a_number_typed_as_words_is_named_and_kept(area: Area, person: Person) -> None:
-    response = client_for(area.therapist.user).post(
+    response = browser_for(area.therapist.user).post(
         f"/people/{person.pk}/assess", {"alcohol.units_per_day": "lots", "age": "40"}
     )
     html = response.content.decode()
@@ -50,7 +44,7 @@ def test_a_number_typed_as_words_is_named_and_kept(area: Area, person: Person) -
 
 
 def test_the_engine_s_own_check_lands_beside_its_field(area: Area, person: Person) -> None:
-    response = client_for(area.therapist.user).post(
+    response = browser_for(area.therapist.user).post(
         f"/people/{person.pk}/assess",
         {"drugs.0.substance": "heroin", "drugs.0.days_used_past_28": "40"},
     )
@@ -59,7 +53,7 @@ def test_the_engine_s_own_check_lands_beside_its_field(area: Area, person: Perso
 
 
 def test_a_blank_recommendation_action_is_refused_beside_it(area: Area, person: Person) -> None:
-    therapist = client_for(area.therapist.user)
+    therapist = browser_for(area.therapist.user)
     therapist.post(f"/people/{person.pk}/assess", {"age": "30", "contact": "first"})
     assessment = Assessment.objects.get()
     code = assessment.output["recommendations"][0]["code"]
@@ -78,7 +72,7 @@ def test_a_blank_recommendation_action_is_refused_beside_it(area: Area, person: 
 def test_referring_without_consent_is_refused_beside_the_consent_box(
     area: Area, person: Person
 ) -> None:
-    response = client_for(area.therapist.user).post(
+    response = browser_for(area.therapist.user).post(
         f"/people/{person.pk}/refer", {"to_service": str(area.drugs.pk), "reason": "alcohol"}
     )
     assert response.status_code == 422
@@ -89,7 +83,7 @@ def test_referring_without_consent_is_refused_beside_the_consent_box(
 def test_declining_needs_the_alternative_route(area: Area, person: Person) -> None:
     consent.record_consent(area.therapist, person.pk, area.drugs.pk, "given")
     referral = referrals.refer(area.therapist, person.pk, area.drugs.pk, "alcohol")
-    keyworker = client_for(area.keyworker.user)
+    keyworker = browser_for(area.keyworker.user)
     response = keyworker.post(f"/referrals/{referral.pk}", {"decision": "decline"})
     assert response.status_code == 422
     assert error_beside(response.content.decode(), "alternative_route", "required")
@@ -107,12 +101,12 @@ def test_declining_needs_the_alternative_route(area: Area, person: Person) -> No
 def test_another_service_cannot_open_a_referral_not_sent_to_it(area: Area, person: Person) -> None:
     consent.record_consent(area.therapist, person.pk, area.drugs.pk, "given")
     referral = referrals.refer(area.therapist, person.pk, area.drugs.pk, "alcohol")
-    assert client_for(area.gp_doctor.user).get(f"/referrals/{referral.pk}").status_code == 404
+    assert browser_for(area.gp_doctor.user).get(f"/referrals/{referral.pk}").status_code == 404
     assert AuditEvent.objects.filter(action="referral.decide", outcome="denied").exists()
 
 
 def test_a_care_plan_saved_by_someone_else_first_is_a_conflict(area: Area, person: Person) -> None:
-    therapist = client_for(area.therapist.user)
+    therapist = browser_for(area.therapist.user)
     review = (date.today() + timedelta(days=14)).isoformat()
     mine = {"version": "0", "sections.needs": "housing", "next_review": review}
     assert therapist.post(f"/people/{person.pk}/care-plan", mine).status_code == 302
@@ -126,7 +120,7 @@ def test_a_care_plan_saved_by_someone_else_first_is_a_conflict(area: Area, perso
 
 
 def test_a_care_plan_review_date_in_words_is_named(area: Area, person: Person) -> None:
-    response = client_for(area.therapist.user).post(
+    response = browser_for(area.therapist.user).post(
         f"/people/{person.pk}/care-plan", {"version": "0", "next_review": "next week"}
     )
     assert response.status_code == 422
@@ -134,14 +128,14 @@ def test_a_care_plan_review_date_in_words_is_named(area: Area, person: Person) -
 
 
 def test_an_empty_case_note_is_refused_on_the_person_page(area: Area, person: Person) -> None:
-    response = client_for(area.therapist.user).post(f"/people/{person.pk}/notes", {"text": " "})
+    response = browser_for(area.therapist.user).post(f"/people/{person.pk}/notes", {"text": " "})
     assert response.status_code == 422
     assert error_beside(response.content.decode(), "text", "required")
     assert not CaseNote.objects.exists()
 
 
 def test_handover_needs_a_note(area: Area, person: Person) -> None:
-    therapist = client_for(area.therapist.user)
+    therapist = browser_for(area.therapist.user)
     named = therapist.post(
         f"/people/{person.pk}/coordinator",
         {"coordinator": str(area.therapist.user.pk), "basis": "case-manager"},
@@ -156,7 +150,7 @@ def test_handover_needs_a_note(area: Area, person: Person) -> None:
 
 
 def test_a_self_completion_link_works_once(area: Area, person: Person) -> None:
-    therapist = client_for(area.therapist.user)
+    therapist = browser_for(area.therapist.user)
     page = therapist.post(f"/people/{person.pk}/screen/link", {"instrument": "gad7"})
     html = page.content.decode()
     address = html[html.index('id="self-link">') + len('id="self-link">') :].split("<")[0]
@@ -174,7 +168,7 @@ def test_a_self_completion_link_works_once(area: Area, person: Person) -> None:
 
 
 def test_an_expired_link_is_refused(area: Area, person: Person) -> None:
-    therapist = client_for(area.therapist.user)
+    therapist = browser_for(area.therapist.user)
     html = therapist.post(f"/people/{person.pk}/screen/link", {"instrument": "phq9"})
     text = html.content.decode()
     path = text[text.index("/answer/") :].split("<")[0]
@@ -187,16 +181,18 @@ def test_the_person_answers_a_waiting_questionnaire_in_their_space(
 ) -> None:
     person.user = User.objects.create(username="ash")
     person.save()
-    client_for(area.therapist.user).post(f"/people/{person.pk}/screen/link", {"instrument": "gad7"})
+    browser_for(area.therapist.user).post(
+        f"/people/{person.pk}/screen/link", {"instrument": "gad7"}
+    )
     link = SelfCompletionLink.objects.get()
-    own = client_for(person.user)
+    own = browser_for(person.user)
     assert f"/me/questionnaires/{link.pk}" in own.get("/me").content.decode()
     answers = {f"answers.{i}": "0" for i in range(1, 8)}
     assert own.post(f"/me/questionnaires/{link.pk}", answers).status_code == 302
     assert Screening.objects.get().total == 0
     someone_else = User.objects.create(username="someone")
     Person.objects.create(given_name="S", family_name="E", user=someone_else)
-    response = client_for(someone_else).get(f"/me/questionnaires/{link.pk}")
+    response = browser_for(someone_else).get(f"/me/questionnaires/{link.pk}")
     assert response.status_code == 404
     assert AuditEvent.objects.filter(action="self_link.open", outcome="denied").exists()
 
@@ -204,7 +200,7 @@ def test_the_person_answers_a_waiting_questionnaire_in_their_space(
 def test_the_person_gives_and_withdraws_consent_per_service(area: Area, person: Person) -> None:
     person.user = User.objects.create(username="ash")
     person.save()
-    own = client_for(person.user)
+    own = browser_for(person.user)
     own.post("/me/consent", {"service": str(area.gp.pk), "state": "given"})
     own.post("/me/consent", {"service": str(area.gp.pk), "state": "withdrawn"})
     states = list(Consent.objects.filter(recipient=area.gp).values_list("state", flat=True))
@@ -213,7 +209,7 @@ def test_the_person_gives_and_withdraws_consent_per_service(area: Area, person: 
 
 
 def test_staff_have_no_own_space(area: Area) -> None:
-    assert client_for(area.therapist.user).get("/me").status_code == 404
+    assert browser_for(area.therapist.user).get("/me").status_code == 404
 
 
 def test_the_caseload_prompts_for_a_coordinator_until_one_is_named(
@@ -230,7 +226,7 @@ def test_the_caseload_prompts_for_a_coordinator_until_one_is_named(
             "mental_health": {"conditions": ["anxiety"]},
         },
     )
-    therapist = client_for(area.therapist.user)
+    therapist = browser_for(area.therapist.user)
     assert 'id="no-coordinator"' in therapist.get("/").content.decode()
     coordination.name_coordinator(area.therapist, person.pk, area.therapist.user.pk, "case-manager")
     assert 'id="no-coordinator"' not in therapist.get("/").content.decode()

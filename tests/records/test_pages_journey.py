@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from record_area import Area
+from record_area import Area, browser_for
 
 from nowrongdoor.records.audit.models import AuditEvent
 from nowrongdoor.records.care.models import EpisodeOfCare
@@ -22,12 +22,6 @@ from nowrongdoor.services import episodes
 from nowrongdoor.services.people import register_person
 
 HEAVY_DRINKER_AUDIT = [4, 4, 3, 2, 2, 2, 1, 1, 0, 2]
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -46,7 +40,7 @@ def screen(client: Client, person: Person, instrument: str, answers: list[int]) 
 
 def test_the_four_journeys(area: Area, person: Person) -> None:
     # (1) IAPT screens and assesses a heavy drinker: not initially suitable, with the route.
-    therapist = client_for(area.therapist.user)
+    therapist = browser_for(area.therapist.user)
     screen(therapist, person, "audit", HEAVY_DRINKER_AUDIT)
     screen(therapist, person, "gad7", [2, 2, 2, 2, 1, 1, 1])
     form = therapist.get(f"/people/{person.pk}/assess").content.decode()
@@ -98,7 +92,7 @@ def test_the_four_journeys(area: Area, person: Person) -> None:
     assert therapist.get(f"/people/{person.pk}").status_code == 200  # by consent now
 
     # (2) The drug and alcohol service accepts, names a coordinator, starts the care plan.
-    keyworker = client_for(area.keyworker.user)
+    keyworker = browser_for(area.keyworker.user)
     assert f"/referrals/{referral.pk}" in keyworker.get("/").content.decode()
     response = keyworker.post(f"/referrals/{referral.pk}", {"decision": "accept"})
     assert response.status_code == 302
@@ -124,7 +118,7 @@ def test_the_four_journeys(area: Area, person: Person) -> None:
     assert "needs, crisis plan" in plan
 
     # (3) The person writes a recovery goal and withdraws consent for Talking Therapies.
-    own = client_for(person.user)
+    own = browser_for(person.user)
     assert own.get("/")["Location"] == "/me"
     response = own.post("/me/goals", {"in_their_words": "To be there for my daughter"})
     assert response.status_code == 302
@@ -140,7 +134,7 @@ def test_the_four_journeys(area: Area, person: Person) -> None:
 
 
 def test_a_screen_left_incomplete_points_at_the_question(area: Area, person: Person) -> None:
-    therapist = client_for(area.therapist.user)
+    therapist = browser_for(area.therapist.user)
     response = therapist.post(
         f"/people/{person.pk}/screen/phq9", {f"answers.{i}": "1" for i in range(1, 6)}
     )
