@@ -35,7 +35,9 @@ def answers_from(form: Form, loaded: Instrument) -> list[int]:
     return answers
 
 
-def submit(form: Form, loaded: Instrument, save: Callable[[list[int]], Screening]) -> Any:
+def submit(
+    form: Form, loaded: Instrument, save: Callable[[list[int]], Screening]
+) -> Screening | None:
     """Score and save; too few answers points at the first question left blank."""
 
     def run() -> Screening:
