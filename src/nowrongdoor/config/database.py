@@ -14,6 +14,9 @@ from urllib.parse import unquote, urlparse
 from nowrongdoor.errors import InputError
 
 SQLITE_INIT = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+# Keep each server thread's connection between requests (checked before reuse): opening a
+# PostgreSQL connection costs more than a whole audited read (benchmarks/web.py).
+PERSISTENT = {"CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": True}
 
 
 def default_url() -> str:
@@ -36,6 +39,7 @@ def database_settings(url: str) -> dict[str, Any]:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            **PERSISTENT,
         }
     if parsed.scheme in ("postgres", "postgresql"):
         return {
@@ -45,6 +49,7 @@ def database_settings(url: str) -> dict[str, Any]:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
+            **PERSISTENT,
         }
     raise InputError(
         "NWD_DATABASE_URL",

@@ -8,9 +8,11 @@ person sees their own. Withdrawal takes effect at once: only the latest decision
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, QuerySet
+
 from nowrongdoor.errors import AccessDenied, InputError
 from nowrongdoor.records.care.models import Consent, ConsentState, EpisodeOfCare, EpisodeStatus
-from nowrongdoor.records.directory.models import CLINICAL_ROLES, Role
+from nowrongdoor.records.directory.models import CLINICAL_ROLES, Role, Service
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.services import checks
 from nowrongdoor.services.actor import Actor
@@ -21,6 +23,12 @@ PERSON_ACTIONS = frozenset(
 )
 
 
+def _open_episodes(person: Person | OuterRef, service: Service) -> QuerySet[EpisodeOfCare]:
+    """The service's episodes of care with the person that are not discharged."""
+    episodes = EpisodeOfCare.objects.filter(person=person, service=service)
+    return episodes.exclude(status=EpisodeStatus.DISCHARGED)
+
+
 def why_allowed(actor: Actor, person: Person, action: str = "person.read") -> str | None:
     """The ground on which `actor` may do `action` on `person`'s record, or None."""
     if actor.role == Role.PERSON:
@@ -28,24 +36,24 @@ def why_allowed(actor: Actor, person: Person, action: str = "person.read") -> st
         return "own record" if own else None
     if actor.role not in CLINICAL_ROLES or actor.service is None:
         return None
-    if (
-        EpisodeOfCare.objects.filter(person=person, service=actor.service)
-        .exclude(status=EpisodeStatus.DISCHARGED)
-        .exists()
-    ):
+    if _open_episodes(person, actor.service).exists():
         return "active episode of care"
     return sharing_ground(person.pk, actor.service.pk)
+
+
+def _denied(actor: Actor, person: Person, action: str) -> AccessDenied:
+    return AccessDenied(
+        f"{actor.user.get_username()} has no care relationship or consent for this person",
+        action=action,
+        person_id=person.pk,
+    )
 
 
 def require(actor: Actor, person: Person, action: str) -> str:
     """Allow (returning the ground), or raise `AccessDenied`, which `use_case` audits."""
     ground = why_allowed(actor, person, action)
     if ground is None:
-        raise AccessDenied(
-            f"{actor.user.get_username()} has no care relationship or consent for this person",
-            action=action,
-            person_id=person.pk,
-        )
+        raise _denied(actor, person, action)
     return ground
 
 
@@ -75,8 +83,23 @@ def ground_of(decision: Consent | None) -> str | None:
 
 def person_for(actor: Actor, person_id: int, action: str) -> Person:
     """The person, if they exist and `actor` may act on their record for `action`."""
-    person = Person.objects.filter(pk=checks.an_id(person_id, "person")).first()
+    return person_with_ground(actor, person_id, action)[0]
+
+
+def person_with_ground(actor: Actor, person_id: int, action: str) -> tuple[Person, str]:
+    """The person and the ground `require` gives, the care check made in the same query
+    as the fetch for staff (one round trip fewer on every use case about a person)."""
+    people = Person.objects.filter(pk=checks.an_id(person_id, "person"))
+    service = actor.service if actor.role in CLINICAL_ROLES else None
+    if service is not None:
+        people = people.annotate(in_care=Exists(_open_episodes(OuterRef("pk"), service)))
+    person = people.first()
     if person is None:
         raise InputError("person", f"person: {person_id} not found")
-    require(actor, person, action)
-    return person
+    if service is None:
+        return person, require(actor, person, action)
+    in_care: bool = person.in_care  # type: ignore[attr-defined]  # the annotation above
+    ground = "active episode of care" if in_care else sharing_ground(person.pk, service.pk)
+    if ground is None:
+        raise _denied(actor, person, action)
+    return person, ground

@@ -15,7 +15,7 @@ from nowrongdoor.records.audit.models import AuditEvent, AuditHead
 from nowrongdoor.services.actor import Actor
 
 GENESIS = "0" * 64
-_LOCK_KEY = 727_386_411  # PostgreSQL advisory lock serialising writers of the chain
+_LOCK_KEY = 727_386_411  # PostgreSQL advisory lock serialising the first writers
 
 
 def _digest(previous: str, fields: tuple[object, ...]) -> str:
@@ -44,6 +44,23 @@ def _fields(values: tuple[Any, ...]) -> tuple[object, ...]:
     return (values[0], values[1].isoformat(), *values[2:])
 
 
+def _last() -> tuple[int, str]:
+    """The chain's last sequence and hash, with the right to append after them: the head
+    row, locked until commit (on PostgreSQL; SQLite's immediate transactions serialise
+    writers already). Without a head (an empty chain), writers queue on an advisory lock
+    and chain from the last event, as `record` then creates the head."""
+    head = AuditHead.objects.select_for_update().filter(pk=1).values_list("sequence", "hash")
+    found = head.first()
+    if found is None and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        found = head.first()
+    if found is None:
+        last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+        found = last or (0, GENESIS)
+    return found
+
+
 def record(
     actor: Actor,
     action: str,
@@ -54,12 +71,9 @@ def record(
     reason: str = "",
 ) -> AuditEvent:
     """Append one event; call inside the use case's transaction."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
+    sequence, previous = _last()
     event = AuditEvent(
-        sequence=(last.sequence + 1) if last else 1,
+        sequence=sequence + 1,
         at=timezone.now(),
         actor=actor.user.get_username(),
         role=actor.role,
@@ -70,13 +84,14 @@ def record(
         object_id=str(getattr(obj, "pk", "") or "") if obj is not None else "",
         outcome=outcome,
         reason=reason,
-        previous_hash=last.hash if last else GENESIS,
+        previous_hash=previous,
     )
-    event.hash = _digest(event.previous_hash, _fields(tuple(getattr(event, f) for f in HASHED)))
+    event.hash = _digest(previous, _fields(tuple(getattr(event, f) for f in HASHED)))
     event.save(force_insert=True)
-    AuditHead.objects.update_or_create(
-        pk=1, defaults={"sequence": event.sequence, "hash": event.hash}
-    )
+    # One UPDATE of the row locked above, not update_or_create (a savepoint, a second
+    # SELECT ... FOR UPDATE, the UPDATE and a release).
+    if not AuditHead.objects.filter(pk=1).update(sequence=event.sequence, hash=event.hash):
+        AuditHead.objects.create(pk=1, sequence=event.sequence, hash=event.hash)
     return event
 
 

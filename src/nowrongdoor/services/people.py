@@ -11,7 +11,7 @@ from nowrongdoor.errors import AccessDenied, InputError
 from nowrongdoor.records.care.models import EpisodeOfCare, EpisodeStatus
 from nowrongdoor.records.directory.models import CLINICAL_ROLES
 from nowrongdoor.records.people.models import Person
-from nowrongdoor.services import access, audit, checks, use_case
+from nowrongdoor.services import access, audit, use_case
 from nowrongdoor.services.actor import Actor
 
 PERSON_FIELDS = {
@@ -73,9 +73,6 @@ def register_person(
 def read_person(actor: Actor, person_id: int, reason: str = "") -> Person:
     """A person's record, if the actor may see it; the read is audited either way."""
     with use_case(actor):
-        person = Person.objects.filter(pk=checks.an_id(person_id, "person")).first()
-        if person is None:
-            raise InputError("person", f"person: {person_id} not found")
-        ground = access.require(actor, person, "person.read")
+        person, ground = access.person_with_ground(actor, person_id, "person.read")
         audit.record(actor, "person.read", person_id=person.pk, obj=person, reason=reason or ground)
     return person
