@@ -150,3 +150,10 @@ def test_openapi_document_lists_the_operations(area: Area) -> None:
         "/api/people/{person_id}",
     } <= set(schema["paths"])
     assert "PersonCreate" in schema["components"]["schemas"]
+
+
+def test_a_cookie_that_is_no_session_key_is_401_not_a_server_error(area: Area) -> None:
+    """PostgreSQL refuses a NUL byte in a query: such a cookie must never reach it."""
+    client = Client()
+    client.cookies["sessionid"] = "abc\x00defghijk"
+    assert post(client, "/api/score/phq9", {"answers": [0] * 9})[0] == 401

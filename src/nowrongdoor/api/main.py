@@ -11,9 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
 
-from nowrongdoor.api.auth import BearerToken
+from nowrongdoor.api.auth import BearerToken, SessionCookie
 from nowrongdoor.api.docs import SameOriginSwagger
 from nowrongdoor.api.routers import (
     clinical,
@@ -33,7 +32,7 @@ api = NinjaAPI(
     "alcohol/drug use conditions. Same use cases and access rules as the command line.",
     docs=SameOriginSwagger(),
     docs_url="/docs",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), SessionCookie()],
     urls_namespace="api",
 )
 for domain in (core, people, clinical, referrals, coordination, episodes, outcomes):
