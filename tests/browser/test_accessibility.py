@@ -15,6 +15,7 @@ ROLES = [
     "primary-care-manager",
     "commissioner",
     "admin",
+    "robin",  # a person, in their own space
 ]
 CLINICAL = {"iapt-practitioner", "drug-alcohol-service-coordinator", "primary-care-manager"}
 
@@ -63,3 +64,26 @@ def test_a_form_error_passes_axe(axe_page: Page, screenshots: Screenshots) -> No
     show_sign_in_error(axe_page)
     problem = check(axe_page, screenshots, "sign-in-error")
     assert not problem, problem
+
+
+def test_pages_behind_forms_pass_axe(axe_page: Page, screenshots: Screenshots) -> None:
+    """Pages no link leads to: a form shown again with its errors, the self-completion link
+    just made, and the page the person opens from it (no sign-in)."""
+    page = axe_page
+    signed_in(page, "primary-care-manager")
+    page.locator("#my-people + table a").first.click()
+    person = page.url
+    page.goto(person + "/assess")
+    page.fill("#age", "many")
+    page.get_by_role("button", name="Assess").click()
+    page.get_by_text("There is a problem").wait_for()
+    problems = [check(page, screenshots, "assess-with-error")]
+    page.goto(person + "/screen")
+    page.select_option("#instrument", "phq9")
+    page.get_by_role("button", name="Make a link").click()
+    link = page.locator("#self-link").inner_text()
+    problems.append(check(page, screenshots, "self-completion-link"))
+    page.goto(link)
+    problems.append(check(page, screenshots, "self-completion-answer"))
+    found = "\n\n".join(p for p in problems if p)
+    assert not found, found
