@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from nowrongdoor.cli.analytics import report, synth
 from nowrongdoor.cli.exchange import exchange_app
 from nowrongdoor.cli.records import audit_app, db_app, demo, seed, serve, token_app
 from nowrongdoor.cli.score import main as score_main
@@ -26,6 +27,8 @@ app.command()(seed)
 app.command()(serve)
 app.command()(demo)
 app.add_typer(token_app, name="token")
+app.command()(synth)
+app.command()(report)
 
 
 @app.command(

@@ -1,0 +1,67 @@
+"""Runs the registry's indicators on an engine and counts them by breakdown, in long form.
+
+DuckDB (embedded) reads the Parquet extract folder; any other Ibis backend holding tables of
+the same names works the same way (the PostgreSQL and PySpark agreement test is still to come).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import ibis
+
+from nowrongdoor.analytics.disclosure import AREA, Count
+from nowrongdoor.analytics.indicators import REGISTRY, Indicator, Period, Tables
+from nowrongdoor.analytics.tables import NOT_KNOWN, SCHEMAS, table_path
+
+
+def open_extract(folder: Path) -> Tables:
+    """The extract folder's tables on an in-memory DuckDB connection."""
+    missing = [name for name in SCHEMAS if not table_path(folder, name).exists()]
+    if missing:
+        raise FileNotFoundError(f"{folder}: not an extract folder, missing {', '.join(missing)}")
+    con = ibis.duckdb.connect()
+    return {name: con.read_parquet(table_path(folder, name), table_name=name) for name in SCHEMAS}
+
+
+def count_indicator(t: Tables, period: Period, indicator: Indicator) -> list[Count]:
+    units = indicator.units(t, period)
+    services = t["services"].select("service_id", "service")
+    joined = units.left_join(t["people"], "person_id").left_join(services, "service_id")
+    groups = {name: joined[name].fill_null(NOT_KNOWN) for name in indicator.breakdowns}
+    joined = joined.select(numerator=joined.numerator.cast("int64"), **groups)
+    parts = [
+        joined.group_by(group=joined[name] if name != AREA else ibis.literal("all"))
+        .aggregate(numerator=joined.numerator.sum(), denominator=joined.count())
+        .mutate(breakdown=ibis.literal(name))
+        for name in (AREA, *indicator.breakdowns)
+    ]
+    frame = ibis.union(*parts).to_pyarrow().to_pylist()
+    order = {name: i for i, name in enumerate((AREA, *indicator.breakdowns))}
+    frame.sort(key=lambda row: (order[row["breakdown"]], row["group"]))
+    return [
+        Count(
+            indicator.id,
+            row["breakdown"],
+            row["group"],
+            int(row["numerator"] or 0),
+            int(row["denominator"]),
+        )
+        for row in frame
+    ]
+
+
+def count_all(
+    t: Tables,
+    period: Period,
+    indicators: Sequence[Indicator] = REGISTRY,
+    on_indicator: Callable[[Indicator], None] = lambda indicator: None,
+) -> list[Count]:
+    """Every indicator's counts; an indicator with no units still has its area row (0 of 0)."""
+    counts: list[Count] = []
+    for indicator in indicators:
+        rows = count_indicator(t, period, indicator)
+        counts.extend(rows or [Count(indicator.id, AREA, "all", 0, 0)])
+        on_indicator(indicator)
+    return counts

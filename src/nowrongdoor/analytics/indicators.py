@@ -1,0 +1,260 @@
+"""The indicator registry: each indicator declared once, as Ibis expressions over the extract.
+
+An indicator's `units` expression returns one row per unit counted in its denominator (an
+episode, a course, a referral, a person at a service) with the columns `person_id`,
+`service_id`, `substance_group` (null when not a drug and alcohol indicator) and a boolean
+`numerator`. The engine (`engine.py`) joins the equality fields and counts by breakdown, on
+whichever backend holds the tables. Definitions follow ../shared/guidance/INDICATORS.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+
+Tables = Mapping[str, ir.Table]
+
+DRUG_ALCOHOL = "drug-alcohol-service"
+MENTAL_HEALTH_SETTINGS = ("iapt", "mental-health-secondary")
+PHQ9_CASENESS, GAD7_CASENESS = 10, 8  # Talking Therapies caseness (INSTRUMENTS.md)
+WAIT_DAYS_DRUG_ALCOHOL = 21  # NDTMS: 3 weeks or less from referral to first intervention
+WAIT_DAYS_THERAPY = 42  # Talking Therapies: 6 weeks
+RE_PRESENTATION_DAYS = 182  # PHOF C19: no re-presentation within 6 months
+EQUALITY = ("age_band", "sex", "ethnicity_group", "disability", "sexual_orientation", "service")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    definition: str
+    source: str
+    units: Callable[[Tables, Period], ir.Table]
+    breakdowns: tuple[str, ...] = EQUALITY
+    higher_is_better: bool = True
+
+
+def _episodes_in(t: Tables, setting: str) -> ir.Table:
+    services = t["services"].filter(t["services"].setting == setting).select("service_id")
+    return t["episodes"].semi_join(services, "service_id")
+
+
+def _in_treatment(episodes: ir.Table, p: Period) -> ir.Table:
+    return episodes.filter(
+        episodes.treatment_started <= p.end,
+        episodes.discharged.isnull() | (episodes.discharged >= p.start),
+    )
+
+
+def _units(table: ir.Table, numerator: ir.BooleanValue, group: bool = True) -> ir.Table:
+    substance = table.substance_group if group else ibis.null(str)
+    return table.select(
+        "person_id", "service_id", substance_group=substance, numerator=numerator.fill_null(False)
+    )
+
+
+def _mental_health_need(t: Tables, p: Period) -> ir.Table:
+    """People with a mental health need by the period's end: a PHQ-9 or GAD-7 screen at
+    caseness, or an episode at a Talking Therapies or secondary mental health service."""
+    s = t["screenings"]
+    screened = s.filter(
+        s.date <= p.end,
+        ((s.instrument == "phq9") & (s.total >= PHQ9_CASENESS))
+        | ((s.instrument == "gad7") & (s.total >= GAD7_CASENESS)),
+    ).select("person_id")
+    services = t["services"].filter(t["services"].setting.isin(MENTAL_HEALTH_SETTINGS))
+    e = t["episodes"].semi_join(services.select("service_id"), "service_id")
+    in_services = e.filter(e.referral_received <= p.end).select("person_id")
+    return screened.union(in_services).distinct().mutate(need=True)
+
+
+def _people_in_treatment(t: Tables, p: Period) -> ir.Table:
+    """One row per person, service and substance group in drug and alcohol treatment."""
+    e = _in_treatment(_episodes_in(t, DRUG_ALCOHOL), p)
+    keys = e.select("person_id", "service_id", "substance_group").distinct()
+    return keys.left_join(_mental_health_need(t, p), "person_id").select(
+        "person_id", "service_id", "substance_group", need=ibis._.need.fill_null(False)
+    )
+
+
+def co_occurring_share(t: Tables, p: Period) -> ir.Table:
+    people = _people_in_treatment(t, p)
+    return _units(people, people.need)
+
+
+def wait_drug_alcohol(t: Tables, p: Period) -> ir.Table:
+    e = _episodes_in(t, DRUG_ALCOHOL)
+    started = e.filter(e.treatment_started.between(p.start, p.end))
+    days = started.treatment_started.delta(started.referral_received, unit="day")
+    return _units(started, days <= WAIT_DAYS_DRUG_ALCOHOL)
+
+
+def successful_completion(t: Tables, p: Period) -> ir.Table:
+    e = _episodes_in(t, DRUG_ALCOHOL)
+    completed = e.filter(e.discharged.between(p.start, p.end), e.free_of_dependence)
+    later = e.select(later_person="person_id", later_referral="referral_received")
+    back = (
+        completed.join(
+            later,
+            (completed.person_id == later.later_person)
+            & (later.later_referral > completed.discharged)
+            & (
+                later.later_referral
+                <= completed.discharged + ibis.interval(days=RE_PRESENTATION_DAYS)
+            ),
+        )
+        .select("episode_id")
+        .distinct()
+    )
+    success = (
+        completed.anti_join(back, "episode_id")
+        .select("person_id", "service_id", "substance_group", success=ibis.literal(True))
+        .distinct()
+    )
+    people = _people_in_treatment(t, p).left_join(
+        success, ["person_id", "service_id", "substance_group"]
+    )
+    return _units(people, people.success)
+
+
+def _finished_courses(t: Tables, p: Period) -> ir.Table:
+    """Courses ended in the period with at least 2 attended treatment sessions, with the
+    first and last session's PHQ-9 and GAD-7."""
+    s = t["therapy_sessions"].filter(ibis._.is_treatment)
+    span = s.group_by("course_id").aggregate(
+        first=s.session_number.min(), last=s.session_number.max(), sessions=s.count()
+    )
+    c = t["therapy_courses"]
+    courses = c.filter(c.ended.between(p.start, p.end)).join(span, "course_id")
+    courses = courses.filter(courses.sessions >= 2)
+
+    def at(which: str) -> ir.Table:
+        return s.select(
+            "course_id",
+            session_number=s.session_number,
+            **{f"phq9_{which}": s.phq9_total, f"gad7_{which}": s.gad7_total},
+        )
+
+    first, last = at("first"), at("last")
+    courses = courses.join(
+        first, (courses.course_id == first.course_id) & (courses.first == first.session_number)
+    ).select(~ibis.selectors.matches("session_number|course_id_right"))
+    return courses.join(
+        last, (courses.course_id == last.course_id) & (courses.last == last.session_number)
+    ).select(~ibis.selectors.matches("session_number|course_id_right"))
+
+
+def _caseness(phq9: ir.IntegerValue, gad7: ir.IntegerValue) -> ir.BooleanValue:
+    return (phq9 >= PHQ9_CASENESS) | (gad7 >= GAD7_CASENESS)
+
+
+def therapy_recovery(t: Tables, p: Period) -> ir.Table:
+    f = _finished_courses(t, p)
+    measured = f.filter(
+        f.phq9_first.notnull(), f.gad7_first.notnull(), f.phq9_last.notnull(), f.gad7_last.notnull()
+    )
+    at_start = measured.filter(_caseness(measured.phq9_first, measured.gad7_first))
+    return _units(at_start, ~_caseness(at_start.phq9_last, at_start.gad7_last), group=False)
+
+
+def wait_therapy(t: Tables, p: Period) -> ir.Table:
+    f = _finished_courses(t, p)
+    return _units(f, f.started.delta(f.referral_received, unit="day") <= WAIT_DAYS_THERAPY, False)
+
+
+def declined_without_route(t: Tables, p: Period) -> ir.Table:
+    r = t["referrals"]
+    declined = r.filter(r.status == "declined", r.decided.between(p.start, p.end))
+    return _units(
+        declined.mutate(service_id=declined.to_service_id), ~declined.alternative_route, False
+    )
+
+
+def named_coordinator(t: Tables, p: Period) -> ir.Table:
+    people = _people_in_treatment(t, p)
+    people = people.filter(people.need)
+    c = t["coordinators"]
+    named = c.filter(c.started <= p.end, c.ended.isnull() | (c.ended >= p.start))
+    named = named.select("person_id").distinct().mutate(named=True)
+    joined = people.left_join(named, "person_id")
+    return _units(joined, joined.named, group=False)
+
+
+_SUBSTANCE = (*EQUALITY, "substance_group")
+REGISTRY: tuple[Indicator, ...] = (
+    Indicator(
+        "co_occurring_in_treatment",
+        "Adults in drug and alcohol treatment with a co-occurring mental health need",
+        "People in drug and alcohol treatment at any time in the period (denominator: numbers in "
+        "treatment, by substance group) with a PHQ-9 >= 10 or GAD-7 >= 8 screen, or an episode at "
+        "a Talking Therapies or secondary mental health service, by the period's end.",
+        "NDTMS adults in treatment (substance group hierarchy; mental health treatment need)",
+        co_occurring_share,
+        _SUBSTANCE,
+    ),
+    Indicator(
+        "wait_drug_alcohol_3_weeks",
+        "Drug and alcohol treatment started within 3 weeks of referral",
+        "Episodes whose first treatment intervention fell in the period, waiting 21 days or less "
+        "from referral received to treatment started.",
+        "NDTMS waiting times (nationally 98-99% within 3 weeks)",
+        wait_drug_alcohol,
+        _SUBSTANCE,
+    ),
+    Indicator(
+        "successful_completion",
+        "Successful completion of drug and alcohol treatment without re-presentation",
+        "People in treatment in the period who left treatment free of dependence in the period "
+        "and were not referred to drug and alcohol treatment again within 6 months (182 days) "
+        "of leaving. Re-presentations after the extract date are not yet seen.",
+        "PHOF C19a/b/c (opiate, non-opiate, alcohol); Fingertips 90245",
+        successful_completion,
+        _SUBSTANCE,
+    ),
+    Indicator(
+        "therapy_recovery",
+        "Talking Therapies recovery rate",
+        "Courses that ended in the period after at least 2 treatment sessions and were at "
+        "caseness (PHQ-9 >= 10 or GAD-7 >= 8) at the first session, recovered when not at "
+        "caseness at the last. Courses missing either measure at the first or last session are "
+        "left out. Anxiety-disorder-specific measures are not yet used.",
+        "NHS Talking Therapies recovery rate (target 50%)",
+        therapy_recovery,
+    ),
+    Indicator(
+        "wait_therapy_6_weeks",
+        "Talking Therapies treatment started within 6 weeks of referral",
+        "Courses finished in the period (at least 2 treatment sessions) whose first treatment "
+        "session was 42 days or less after the referral.",
+        "NHS Talking Therapies waiting time standard (75% within 6 weeks)",
+        wait_therapy,
+    ),
+    Indicator(
+        "declined_without_route",
+        "Referrals declined without an alternative route (no wrong door monitor; should be 0)",
+        "Referrals declined in the period by the receiving service (the breakdown's service) "
+        "that named no alternative route offered.",
+        "PHE co-occurring conditions guidance, action 12 (local monitor)",
+        declined_without_route,
+        higher_is_better=False,
+    ),
+    Indicator(
+        "named_coordinator",
+        "People with co-occurring needs who have a named care coordinator",
+        "People in drug and alcohol treatment in the period with a mental health need (as in "
+        "co_occurring_in_treatment) who had a named coordinator at any time in the period.",
+        "PHE co-occurring conditions guidance (local measure)",
+        named_coordinator,
+    ),
+)
+BY_ID = {indicator.id: indicator for indicator in REGISTRY}

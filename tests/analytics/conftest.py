@@ -1,0 +1,155 @@
+"""A tiny extract whose indicator values are worked out by hand in test_indicators.py."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from nowrongdoor.analytics.tables import SCHEMAS, table_path
+
+D = date.fromisoformat
+DA, TT = 1, 2
+
+
+def _episode(eid, person, service, group, referral, started, discharged=None, free=None):  # type: ignore[no-untyped-def]
+    return {
+        "episode_id": eid,
+        "person_id": person,
+        "service_id": service,
+        "substance_group": group,
+        "referral_received": D(referral),
+        "treatment_started": started and D(started),
+        "discharged": discharged and D(discharged),
+        "discharge_type": "planned" if discharged else None,
+        "free_of_dependence": free,
+    }
+
+
+def _session(course, number, phq9, gad7):  # type: ignore[no-untyped-def]
+    return {
+        "course_id": course,
+        "session_number": number,
+        "date": D("2025-05-01"),
+        "is_treatment": True,
+        "phq9_total": phq9,
+        "gad7_total": gad7,
+    }
+
+
+def _course(course, person, referral, started, ended):  # type: ignore[no-untyped-def]
+    return {
+        "course_id": course,
+        "person_id": person,
+        "service_id": TT,
+        "referral_received": D(referral),
+        "started": D(started),
+        "ended": D(ended),
+    }
+
+
+def _referral(rid, status, decided, route):  # type: ignore[no-untyped-def]
+    return {
+        "referral_id": rid,
+        "person_id": 1,
+        "from_service_id": DA,
+        "to_service_id": TT,
+        "status": status,
+        "sent": D(decided),
+        "decided": D(decided),
+        "alternative_route": route,
+    }
+
+
+TINY = {
+    "services": [
+        {"service_id": DA, "service": "drugs", "setting": "drug-alcohol-service"},
+        {"service_id": TT, "service": "talking", "setting": "iapt"},
+    ],
+    "people": [
+        {
+            "person_id": i,
+            "age_band": "30-49",
+            "sex": sex,
+            "ethnicity_group": "white",
+            "disability": "no",
+            "sexual_orientation": "heterosexual",
+        }
+        for i, sex in enumerate(("male", "female", None, "male", "female", "male"), start=1)
+    ],
+    "episodes": [
+        _episode(1, 1, DA, "opiate", "2025-03-01", "2025-03-10"),
+        _episode(2, 2, DA, "alcohol-only", "2025-05-01", "2025-05-15", "2025-09-01", True),
+        _episode(3, 3, DA, "alcohol-only", "2025-06-01", "2025-07-01", "2025-08-01", True),
+        _episode(4, 3, DA, "alcohol-only", "2025-10-01", "2025-10-05"),
+        _episode(5, 4, DA, "non-opiate-only", "2024-01-01", "2024-01-10", "2025-02-01", True),
+        _episode(6, 3, TT, None, "2025-01-01", "2025-03-01"),
+        _episode(7, 5, TT, None, "2025-04-01", "2025-04-20"),
+    ],
+    "screenings": [
+        {
+            "person_id": 1,
+            "service_id": DA,
+            "instrument": "phq9",
+            "date": D("2025-03-01"),
+            "total": 12.0,
+        },
+        {
+            "person_id": 2,
+            "service_id": DA,
+            "instrument": "phq9",
+            "date": D("2025-05-01"),
+            "total": 5.0,
+        },
+        {
+            "person_id": 4,
+            "service_id": DA,
+            "instrument": "gad7",
+            "date": D("2024-01-01"),
+            "total": 9.0,
+        },
+    ],
+    "coordinators": [
+        {"person_id": 1, "service_id": DA, "started": D("2025-04-10"), "ended": None},
+        {"person_id": 3, "service_id": DA, "started": D("2024-12-01"), "ended": D("2025-03-01")},
+    ],
+    "therapy_courses": [
+        _course(1, 5, "2025-04-01", "2025-04-20", "2025-06-01"),
+        _course(2, 3, "2025-01-01", "2025-03-01", "2025-05-01"),
+        _course(3, 6, "2025-05-01", "2025-05-10", "2025-05-10"),
+        _course(4, 6, "2025-05-01", "2025-06-01", "2025-08-01"),
+    ],
+    "therapy_sessions": [
+        _session(1, 1, 15, 10),
+        _session(1, 2, 12, 9),
+        _session(1, 3, 8, 6),
+        _session(2, 1, 12, 4),
+        _session(2, 2, 11, 4),
+        _session(3, 1, 20, 15),
+        _session(4, 1, 5, 3),
+        _session(4, 2, 3, 2),
+    ],
+    "referrals": [
+        _referral(1, "declined", "2025-06-01", True),
+        _referral(2, "declined", "2025-07-01", False),
+        _referral(3, "accepted", "2025-07-01", False),
+        _referral(4, "declined", "2025-01-01", False),
+    ],
+}
+
+
+def write_extract(folder: Path, rows: dict[str, list[dict[str, object]]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, schema in SCHEMAS.items():
+        pq.write_table(
+            pa.Table.from_pylist(rows.get(name, []), schema=schema), table_path(folder, name)
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_extract(tmp_path_factory.mktemp("tiny"), TINY)
