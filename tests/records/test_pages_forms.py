@@ -230,3 +230,21 @@ def test_the_caseload_prompts_for_a_coordinator_until_one_is_named(
     assert 'id="no-coordinator"' in therapist.get("/").content.decode()
     coordination.name_coordinator(area.therapist, person.pk, area.therapist.user.pk, "case-manager")
     assert 'id="no-coordinator"' not in therapist.get("/").content.decode()
+
+
+def test_a_goal_is_reviewed_with_the_person_in_their_words(area: Area, person: Person) -> None:
+    from nowrongdoor.services import coordination
+
+    goal = coordination.add_recovery_goal(area.therapist, person.pk, "Back to work by spring")
+    therapist = browser_for(area.therapist.user)
+    assert f"/goals/{goal.pk}/review" in therapist.get(f"/people/{person.pk}").content.decode()
+    assert therapist.post(f"/goals/{goal.pk}/review", {"achieved": "yes"}).status_code == 302
+    goal.refresh_from_db()
+    assert (goal.achieved, goal.last_reviewed, goal.in_their_words) == (
+        True,
+        timezone.localdate(),
+        "Back to work by spring",
+    )
+    assert therapist.post(f"/goals/{goal.pk}/review", {"achieved": "?"}).status_code == 400
+    outsider = browser_for(area.gp_doctor.user)
+    assert outsider.post(f"/goals/{goal.pk}/review", {"achieved": "no"}).status_code == 404

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nowrongdoor.errors import InputError
@@ -154,3 +155,18 @@ def add_note(request: HttpRequest, person_id: int) -> HttpResponse:
         messages.success(request, "Case note added")
         return redirect(reverse("web:person", args=[person_id]) + "#notes")
     return person_page(request, person_id, form)
+
+
+@signed_in
+@require_POST
+def review_goal(request: HttpRequest, goal_id: int) -> HttpResponse:
+    """Review one of the person's goals with them today; their words stay as written."""
+    actor = actor_of(request)
+    achieved = request.POST.get("achieved")
+    if achieved not in ("yes", "no"):
+        raise InputError("achieved", "achieved: say whether the goal was achieved")
+    goal = coordination.review_recovery_goal(
+        actor, goal_id, achieved == "yes", timezone.localdate()
+    )
+    messages.success(request, "Goal reviewed")
+    return redirect(reverse("web:person", args=[goal.person_id]) + "#recovery-plan")

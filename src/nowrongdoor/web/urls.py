@@ -24,6 +24,7 @@ urlpatterns = [
     path("people/<int:person_id>/coordinator", coordinate.coordinator, name="coordinator"),
     path("people/<int:person_id>/care-plan", coordinate.care_plan, name="care-plan"),
     path("people/<int:person_id>/notes", coordinate.add_note, name="add-note"),
+    path("goals/<int:goal_id>/review", coordinate.review_goal, name="review-goal"),
     # The person's own space.
     path("me", own_space.me, name="me"),
     path("me/goals", own_space.add_goal, name="my-goal"),
