@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import re
+from html import escape
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from nowrongdoor.analytics.indicators import REGISTRY
 from nowrongdoor.analytics.tables import SCHEMAS, table_path
 from nowrongdoor.cli.app import app
 
@@ -83,3 +86,18 @@ def test_report_refuses_a_backwards_period(extract: Path, tmp_path: Path) -> Non
     args = ["report", "--period", "2026-03-31:2025-04-01", "--source", str(extract)]
     result = runner.invoke(app, [*args, "--out", str(tmp_path / "r.csv")])
     assert result.exit_code == 2
+
+
+def test_report_html_is_self_contained(extract: Path, tmp_path: Path) -> None:
+    """Opens offline: no script, stylesheet or image is fetched from anywhere."""
+    out = tmp_path / "report.html"
+    args = ["report", "--period", YEAR, "--source", str(extract), "--format", "html"]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    tags = re.sub(r"(<script[^>]*>).*?</script>", r"\1", page, flags=re.DOTALL)
+    assert not re.search(r"<(script|img|link|iframe)[^>]+(src|href)=", tags)
+    assert "vegaEmbed" in page
+    for indicator in REGISTRY:
+        assert escape(indicator.title) in page
+        assert escape(indicator.source) in page

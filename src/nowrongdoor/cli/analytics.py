@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 class ReportFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
+    html = "html"
 
 
 def _period(text: str) -> tuple[date, date]:
@@ -84,8 +85,13 @@ def report(
         raise typer.Exit(2) from error
     counts = _counts(source, Period(start, end))
     publication = publish(counts, national=national)
-    write = writers.write_csv if output is ReportFormat.csv else writers.write_parquet
-    write(publication, out)
+    if output is ReportFormat.html:
+        from nowrongdoor.analytics.html_report import write_html
+
+        write_html(publication, Period(start, end), out)
+    else:
+        write = writers.write_csv if output is ReportFormat.csv else writers.write_parquet
+        write(publication, out)
     typer.echo(f"{out}: {len(publication.cells)} rows; {publication.note}", err=True)
 
 
