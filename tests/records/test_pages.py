@@ -100,3 +100,10 @@ def test_repeated_failed_sign_ins_lock_the_account_for_a_while(area: Area) -> No
     )
     assert locked.status_code == 429
     assert "Too many failed attempts" in locked.content.decode()
+
+
+def test_a_cookie_that_is_no_session_key_is_signed_out_not_a_server_error(area: Area) -> None:
+    """PostgreSQL refuses a NUL byte in a query: the pages never pass such a cookie on."""
+    client = Client()
+    client.cookies["sessionid"] = "abc\x00defghijk"
+    assert client.get("/").status_code == 302  # to sign in

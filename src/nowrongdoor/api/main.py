@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
 
-from nowrongdoor.api.auth import BearerToken, SessionCookie
+from nowrongdoor.api.auth import BearerToken
 from nowrongdoor.api.docs import SameOriginSwagger
 from nowrongdoor.api.routers import (
     clinical,
@@ -32,7 +33,7 @@ api = NinjaAPI(
     "alcohol/drug use conditions. Same use cases and access rules as the command line.",
     docs=SameOriginSwagger(),
     docs_url="/docs",
-    auth=[BearerToken(), SessionCookie()],
+    auth=[BearerToken(), django_auth],
     urls_namespace="api",
 )
 for domain in (core, people, clinical, referrals, coordination, episodes, outcomes):

@@ -1,9 +1,10 @@
 """Who may see a person's record: a care relationship, consent, or a safeguarding override.
 
 A practitioner sees a person only through a service that has an active episode of care with
-them, or the person's latest consent decision for that service is "given" (or a recorded
-safeguarding override). Commissioners and administrators see no identifiable record. The
-person sees their own. Withdrawal takes effect at once: only the latest decision counts.
+them, or recovery check-ups still due with them after discharge, or the person's latest
+consent decision for that service is "given" (or a recorded safeguarding override).
+Commissioners and administrators see no identifiable record. The person sees their own.
+Withdrawal takes effect at once: only the latest decision counts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from nowrongdoor.errors import AccessDenied, InputError
 from nowrongdoor.records.care.models import Consent, ConsentState, EpisodeOfCare, EpisodeStatus
+from nowrongdoor.records.coordination.models import RecoveryCheckUp
 from nowrongdoor.records.directory.models import CLINICAL_ROLES, Role, Service
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.services import checks
@@ -38,7 +40,16 @@ def why_allowed(actor: Actor, person: Person, action: str = "person.read") -> st
         return None
     if _open_episodes(person, actor.service).exists():
         return "active episode of care"
-    return sharing_ground(person.pk, actor.service.pk)
+    return _ground_without_episode(person.pk, actor.service)
+
+
+def _ground_without_episode(person_id: int, service: Service) -> str | None:
+    """After (or without) an episode: recovery check-ups still due, then consent."""
+    if RecoveryCheckUp.objects.filter(
+        person_id=person_id, service=service, done__isnull=True
+    ).exists():
+        return "recovery check-up due"  # care continues after discharge (UK-ALC 2.6.5)
+    return sharing_ground(person_id, service.pk)
 
 
 def _denied(actor: Actor, person: Person, action: str) -> AccessDenied:
@@ -99,7 +110,7 @@ def person_with_ground(actor: Actor, person_id: int, action: str) -> tuple[Perso
     if service is None:
         return person, require(actor, person, action)
     in_care: bool = person.in_care  # type: ignore[attr-defined]  # the annotation above
-    ground = "active episode of care" if in_care else sharing_ground(person.pk, service.pk)
+    ground = "active episode of care" if in_care else _ground_without_episode(person.pk, service)
     if ground is None:
         raise _denied(actor, person, action)
     return person, ground

@@ -200,14 +200,14 @@ def record_carer(
     offered_carer_assessment: bool = False,
 ) -> Carer:
     """A carer or family member; offering them an assessment in their own right is recorded."""
-    if not name.strip() or not relationship.strip():
-        raise InputError("name" if not name.strip() else "relationship", "required")
+    name = checks.some_text(name, "name", max_length=200)
+    relationship = checks.some_text(relationship, "relationship", max_length=100)
     with use_case(actor):
         person = access.person_for(actor, person_id, "carer.record")
         carer = Carer.objects.create(
             person=person,
-            name=name.strip(),
-            relationship=relationship.strip(),
+            name=name,
+            relationship=relationship,
             consent_to_involve=consent_to_involve,
             offered_carer_assessment=offered_carer_assessment,
         )

@@ -74,9 +74,11 @@ def top_change(actor: Actor, earlier_id: int, later_id: int) -> list[dict[str, o
             if pk not in records:
                 raise InputError(field, f"{field}: TOP record {pk} not found")
         earlier, later = records[earlier_id], records[later_id]
+        # Access to both first: nothing about a record is told to someone who may not see it.
+        ground = access.require(actor, earlier.person, "outcome.read")
+        access.require(actor, later.person, "outcome.read")
         if earlier.person_id != later.person_id:
             raise InputError("later", "later: the two TOP records are of different people")
-        ground = access.require(actor, earlier.person, "outcome.read")
         audit.record(actor, "outcome.read", person_id=earlier.person_id, obj=later, reason=ground)
     changes = outcomes.compare_top(_top_values(earlier), _top_values(later))
     return [change.to_json() for change in changes]

@@ -33,8 +33,10 @@ def refer(
     actor: Actor, person_id: int, to_service_id: int, reason: str, recommendation_code: str = ""
 ) -> Referral:
     """Send a referral; the person's consent to share with the receiving service is checked."""
-    if not reason.strip():
-        raise InputError("reason", "reason: required")
+    reason = checks.some_text(reason, "reason")
+    recommendation_code = checks.some_text(
+        recommendation_code, "recommendation_code", required=False, max_length=60
+    )
     to_service = Service.objects.filter(pk=checks.an_id(to_service_id, "to_service")).first()
     if to_service is None:
         raise InputError("to_service", f"to_service: {to_service_id} not found")
@@ -47,7 +49,7 @@ def refer(
             from_service=actor.service,
             to_service=to_service,
             consent=_consent_for(person_id, to_service),
-            reason=reason.strip(),
+            reason=reason,
             recommendation_code=recommendation_code,
             sent_by=actor.user,
         )
