@@ -34,8 +34,15 @@ def counts(folder: Path, indicator: str) -> dict[tuple[str, str], tuple[int, int
         ("successful_completion", (1, 3)),
         # courses 1 and 2 finished at caseness; only course 1 ended below it (8, 6)
         ("therapy_recovery", (1, 2)),
-        # finished in the year: course 1 (19 days), 2 (59 days), 4 (31 days); 3 had one session
-        ("wait_therapy_6_weeks", (2, 3)),
+        # course 1 also fell reliably (PHQ-9 15 -> 8, GAD-7 10 -> 6)
+        ("therapy_reliable_recovery", (1, 2)),
+        # finished with both measures: courses 1, 2, 4, 5; only course 1 fell by 6 / 4
+        ("therapy_reliable_improvement", (1, 4)),
+        # course 5's PHQ-9 rose from 8 to 15
+        ("therapy_reliable_deterioration", (1, 4)),
+        # finished in the year: courses 1 (19 days), 2 (59), 4 (31), 5 (130); 3 had one session
+        ("wait_therapy_6_weeks", (2, 4)),
+        ("wait_therapy_18_weeks", (3, 4)),
         # declined in the year: referral 1 with a route, 2 without; 4 was declined in 2024-25
         ("declined_without_route", (1, 2)),
         # co-occurring: persons 1 (coordinator from April) and 3 (coordinator ended in March)

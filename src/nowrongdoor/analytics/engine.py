@@ -22,6 +22,7 @@ def open_extract(folder: Path) -> Tables:
     if missing:
         raise FileNotFoundError(f"{folder}: not an extract folder, missing {', '.join(missing)}")
     con = ibis.duckdb.connect()
+    con.raw_sql("SET enable_progress_bar = false")  # ours is the one shown
     return {name: con.read_parquet(table_path(folder, name), table_name=name) for name in SCHEMAS}
 
 

@@ -22,7 +22,8 @@ DRUG_ALCOHOL = "drug-alcohol-service"
 MENTAL_HEALTH_SETTINGS = ("iapt", "mental-health-secondary")
 PHQ9_CASENESS, GAD7_CASENESS = 10, 8  # Talking Therapies caseness (INSTRUMENTS.md)
 WAIT_DAYS_DRUG_ALCOHOL = 21  # NDTMS: 3 weeks or less from referral to first intervention
-WAIT_DAYS_THERAPY = 42  # Talking Therapies: 6 weeks
+WAIT_DAYS_THERAPY = (42, 126)  # Talking Therapies: 6 and 18 weeks
+PHQ9_RELIABLE, GAD7_RELIABLE = 6, 4  # reliable change (INSTRUMENTS.md)
 RE_PRESENTATION_DAYS = 182  # PHOF C19: no re-presentation within 6 months
 EQUALITY = ("age_band", "sex", "ethnicity_group", "disability", "sexual_orientation", "service")
 
@@ -158,18 +159,55 @@ def _caseness(phq9: ir.IntegerValue, gad7: ir.IntegerValue) -> ir.BooleanValue:
     return (phq9 >= PHQ9_CASENESS) | (gad7 >= GAD7_CASENESS)
 
 
-def therapy_recovery(t: Tables, p: Period) -> ir.Table:
+def _measured_courses(t: Tables, p: Period) -> ir.Table:
+    """Finished courses with PHQ-9 and GAD-7 at both the first and the last session."""
     f = _finished_courses(t, p)
-    measured = f.filter(
+    return f.filter(
         f.phq9_first.notnull(), f.gad7_first.notnull(), f.phq9_last.notnull(), f.gad7_last.notnull()
     )
-    at_start = measured.filter(_caseness(measured.phq9_first, measured.gad7_first))
-    return _units(at_start, ~_caseness(at_start.phq9_last, at_start.gad7_last), group=False)
 
 
-def wait_therapy(t: Tables, p: Period) -> ir.Table:
-    f = _finished_courses(t, p)
-    return _units(f, f.started.delta(f.referral_received, unit="day") <= WAIT_DAYS_THERAPY, False)
+def _reliable_change(c: ir.Table) -> tuple[ir.BooleanValue, ir.BooleanValue]:
+    """(reliably improved, reliably deteriorated): PHQ-9 by 6 or GAD-7 by 4 (INSTRUMENTS.md);
+    an improvement only counts when neither measure rose by that much."""
+    phq9, gad7 = c.phq9_last - c.phq9_first, c.gad7_last - c.gad7_first
+    worse = (phq9 >= PHQ9_RELIABLE) | (gad7 >= GAD7_RELIABLE)
+    better = (phq9 <= -PHQ9_RELIABLE) | (gad7 <= -GAD7_RELIABLE)
+    return better & ~worse, worse
+
+
+def _at_caseness_at_start(t: Tables, p: Period) -> ir.Table:
+    c = _measured_courses(t, p)
+    return c.filter(_caseness(c.phq9_first, c.gad7_first))
+
+
+def therapy_recovery(t: Tables, p: Period) -> ir.Table:
+    c = _at_caseness_at_start(t, p)
+    return _units(c, ~_caseness(c.phq9_last, c.gad7_last), group=False)
+
+
+def therapy_reliable_recovery(t: Tables, p: Period) -> ir.Table:
+    c = _at_caseness_at_start(t, p)
+    improved, _ = _reliable_change(c)
+    return _units(c, ~_caseness(c.phq9_last, c.gad7_last) & improved, group=False)
+
+
+def therapy_reliable_improvement(t: Tables, p: Period) -> ir.Table:
+    c = _measured_courses(t, p)
+    return _units(c, _reliable_change(c)[0], group=False)
+
+
+def therapy_reliable_deterioration(t: Tables, p: Period) -> ir.Table:
+    c = _measured_courses(t, p)
+    return _units(c, _reliable_change(c)[1], group=False)
+
+
+def _waited_at_most(days: int) -> Callable[[Tables, Period], ir.Table]:
+    def wait_therapy(t: Tables, p: Period) -> ir.Table:
+        f = _finished_courses(t, p)
+        return _units(f, f.started.delta(f.referral_received, unit="day") <= days, False)
+
+    return wait_therapy
 
 
 def declined_without_route(t: Tables, p: Period) -> ir.Table:
@@ -232,12 +270,39 @@ REGISTRY: tuple[Indicator, ...] = (
         therapy_recovery,
     ),
     Indicator(
-        "wait_therapy_6_weeks",
-        "Talking Therapies treatment started within 6 weeks of referral",
-        "Courses finished in the period (at least 2 treatment sessions) whose first treatment "
-        "session was 42 days or less after the referral.",
-        "NHS Talking Therapies waiting time standard (75% within 6 weeks)",
-        wait_therapy,
+        "therapy_reliable_recovery",
+        "Talking Therapies reliable recovery rate",
+        "As the recovery rate, counting only courses that also reliably improved.",
+        "NHS Talking Therapies reliable recovery (INSTRUMENTS.md)",
+        therapy_reliable_recovery,
+    ),
+    Indicator(
+        "therapy_reliable_improvement",
+        "Talking Therapies reliable improvement rate",
+        "Courses that ended in the period after at least 2 treatment sessions, with PHQ-9 and "
+        "GAD-7 at the first and last: PHQ-9 fell by 6 or more or GAD-7 by 4 or more, and "
+        "neither rose by that much.",
+        "NHS Talking Therapies reliable improvement (INSTRUMENTS.md)",
+        therapy_reliable_improvement,
+    ),
+    Indicator(
+        "therapy_reliable_deterioration",
+        "Talking Therapies reliable deterioration rate",
+        "As reliable improvement's courses: PHQ-9 rose by 6 or more or GAD-7 by 4 or more.",
+        "NHS Talking Therapies reliable deterioration (INSTRUMENTS.md)",
+        therapy_reliable_deterioration,
+        higher_is_better=False,
+    ),
+    *(
+        Indicator(
+            f"wait_therapy_{days // 7}_weeks",
+            f"Talking Therapies treatment started within {days // 7} weeks of referral",
+            "Courses finished in the period (at least 2 treatment sessions) whose first "
+            f"treatment session was {days} days or less after the referral.",
+            f"NHS Talking Therapies waiting time standard ({share} within {days // 7} weeks)",
+            _waited_at_most(days),
+        )
+        for days, share in zip(WAIT_DAYS_THERAPY, ("75%", "95%"), strict=True)
     ),
     Indicator(
         "declined_without_route",
