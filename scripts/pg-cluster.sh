@@ -40,12 +40,16 @@ pg_cluster_start() {
     if [ "$(id -u)" = 0 ]; then
         chown -R postgres "$NWD_PG_CLUSTER"
     fi
-    pg_cluster_as_postgres "$NWD_PG_BIN/initdb" -D "$NWD_PG_CLUSTER/data" -A trust -U postgres \
-        >/dev/null || return 1
-    pg_cluster_as_postgres "$NWD_PG_BIN/pg_ctl" -D "$NWD_PG_CLUSTER/data" \
-        -l "$NWD_PG_CLUSTER/log" -w \
-        -o "-p $port -k $NWD_PG_CLUSTER/sock -c listen_addresses=127.0.0.1 $*" start >/dev/null ||
+    if ! pg_cluster_as_postgres "$NWD_PG_BIN/initdb" -D "$NWD_PG_CLUSTER/data" -A trust \
+        -U postgres >/dev/null ||
+        ! pg_cluster_as_postgres "$NWD_PG_BIN/pg_ctl" -D "$NWD_PG_CLUSTER/data" \
+            -l "$NWD_PG_CLUSTER/log" -w \
+            -o "-p $port -k $NWD_PG_CLUSTER/sock -c listen_addresses=127.0.0.1 $*" start >/dev/null
+    then
+        cat "$NWD_PG_CLUSTER/log" >&2 2>/dev/null || true
+        pg_cluster_stop
         return 1
+    fi
     export NWD_PG_BIN NWD_PG_CLUSTER
     export NWD_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"
 }
@@ -53,7 +57,7 @@ pg_cluster_start() {
 pg_cluster_stop() {
     [ -n "${NWD_PG_CLUSTER:-}" ] || return 0
     pg_cluster_as_postgres "$NWD_PG_BIN/pg_ctl" -D "$NWD_PG_CLUSTER/data" -w stop -m fast \
-        >/dev/null || true
+        >/dev/null 2>&1 || true
     rm -rf "$NWD_PG_CLUSTER"
     NWD_PG_CLUSTER=
 }
