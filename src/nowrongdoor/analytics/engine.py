@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import ibis
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from nowrongdoor.analytics.disclosure import AREA, Count
 from nowrongdoor.analytics.indicators import REGISTRY, Indicator, Period, Tables
@@ -26,31 +28,48 @@ def open_extract(folder: Path) -> Tables:
     return {name: con.read_parquet(table_path(folder, name), table_name=name) for name in SCHEMAS}
 
 
-def count_indicator(t: Tables, period: Period, indicator: Indicator) -> list[Count]:
+def _cells(t: Tables, period: Period, indicator: Indicator) -> pa.Table:
+    """Numerator and denominator for every combination of the breakdowns' groups: one pass
+    on the engine, and a small table (thousands of rows) whatever the number of people."""
     units = indicator.units(t, period)
     services = t["services"].select("service_id", "service")
     joined = units.left_join(t["people"], "person_id").left_join(services, "service_id")
     groups = {name: joined[name].fill_null(NOT_KNOWN) for name in indicator.breakdowns}
-    joined = joined.select(numerator=joined.numerator.cast("int64"), **groups)
-    parts = [
-        joined.group_by(group=joined[name] if name != AREA else ibis.literal("all"))
-        .aggregate(numerator=joined.numerator.sum(), denominator=joined.count())
-        .mutate(breakdown=ibis.literal(name))
-        for name in (AREA, *indicator.breakdowns)
-    ]
-    frame = ibis.union(*parts).to_pyarrow().to_pylist()
-    order = {name: i for i, name in enumerate((AREA, *indicator.breakdowns))}
-    frame.sort(key=lambda row: (order[row["breakdown"]], row["group"]))
-    return [
+    return (
+        joined.group_by(**groups)
+        .aggregate(numerator=joined.numerator.cast("int64").sum(), denominator=joined.count())
+        .to_pyarrow()
+    )
+
+
+def count_indicator(t: Tables, period: Period, indicator: Indicator) -> list[Count]:
+    """The area row, then each breakdown's groups in order, rolled up from the cells."""
+    cells = _cells(t, period, indicator)
+    if cells.num_rows == 0:
+        return []
+    counts = [
         Count(
             indicator.id,
-            row["breakdown"],
-            row["group"],
-            int(row["numerator"] or 0),
-            int(row["denominator"]),
+            AREA,
+            "all",
+            pc.sum(cells["numerator"]).as_py() or 0,
+            pc.sum(cells["denominator"]).as_py(),
         )
-        for row in frame
     ]
+    for name in indicator.breakdowns:
+        rolled = cells.group_by(name).aggregate([("numerator", "sum"), ("denominator", "sum")])
+        rows = sorted(rolled.to_pylist(), key=lambda row: row[name])
+        counts += [
+            Count(
+                indicator.id,
+                name,
+                row[name],
+                row["numerator_sum"] or 0,
+                row["denominator_sum"],
+            )
+            for row in rows
+        ]
+    return counts
 
 
 def count_all(
