@@ -62,7 +62,7 @@ NWD = str(Path(sys.executable).parent / "nwd")
 CACHE = ROOT / "var" / "bench"
 DATABASE = "nwd_web_bench"
 STATIC = "/static/nhsuk/assets/images/nhsuk-icon-arrow-left.svg"
-PRACTITIONERS = 200  # people per practitioner token the load draws from
+PEOPLE_PER_TOKEN = 200  # people per practitioner token the load draws from
 
 
 # --- children: Django booted on NWD_DATABASE_URL ------------------------------------------
@@ -88,6 +88,8 @@ def child_seed(target: int, worker: int, workers: int) -> None:
             seed_area(size, seed=1 + worker + workers * chunk)
         except InputError:
             stopped += 1
+            if Person.objects.count() == have:  # not that bug: seeding makes no progress
+                raise
         chunk += 1
     print(json.dumps({"stopped": stopped}))
 
@@ -118,7 +120,7 @@ def child_setup() -> None:
                 .values_list("person_id", flat=True)
             )
         )
-        ids = rng.sample(ids, min(PRACTITIONERS, len(ids)))
+        ids = rng.sample(ids, min(PEOPLE_PER_TOKEN, len(ids)))
         if not ids:
             continue
         for person in Person.objects.filter(pk__in=ids):
