@@ -1,7 +1,7 @@
 """Runs the registry's indicators on an engine and counts them by breakdown, in long form.
 
-DuckDB (embedded) reads the Parquet extract folder; any other Ibis backend holding tables of
-the same names works the same way (the PostgreSQL and PySpark agreement test is still to come).
+DuckDB (embedded) reads the Parquet extract folder in place; another Ibis backend (PostgreSQL
+is tested to agree) is given a copy of the tables.
 """
 
 from __future__ import annotations
@@ -12,20 +12,29 @@ from pathlib import Path
 import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from ibis.backends import BaseBackend
 
 from nowrongdoor.analytics.disclosure import AREA, Count
 from nowrongdoor.analytics.indicators import REGISTRY, Indicator, Period, Tables
 from nowrongdoor.analytics.tables import NOT_KNOWN, SCHEMAS, table_path
 
 
-def open_extract(folder: Path) -> Tables:
-    """The extract folder's tables on an in-memory DuckDB connection."""
+def open_extract(folder: Path, con: BaseBackend | None = None) -> Tables:
+    """The extract folder's tables on `con` (default: a new in-memory DuckDB, which reads
+    the Parquet files in place; another backend gets a copy of each table)."""
     missing = [name for name in SCHEMAS if not table_path(folder, name).exists()]
     if missing:
         raise FileNotFoundError(f"{folder}: not an extract folder, missing {', '.join(missing)}")
-    con = ibis.duckdb.connect()
-    con.raw_sql("SET enable_progress_bar = false")  # ours is the one shown
-    return {name: con.read_parquet(table_path(folder, name), table_name=name) for name in SCHEMAS}
+    if con is None:
+        duck = ibis.duckdb.connect()
+        duck.raw_sql("SET enable_progress_bar = false")  # ours is the one shown
+        return {
+            name: duck.read_parquet(table_path(folder, name), table_name=name) for name in SCHEMAS
+        }
+    return {
+        name: con.create_table(name, pq.read_table(table_path(folder, name))) for name in SCHEMAS
+    }
 
 
 def _cells(t: Tables, period: Period, indicator: Indicator) -> pa.Table:
@@ -37,7 +46,7 @@ def _cells(t: Tables, period: Period, indicator: Indicator) -> pa.Table:
     groups = {name: joined[name].fill_null(NOT_KNOWN) for name in indicator.breakdowns}
     return (
         joined.group_by(**groups)
-        .aggregate(numerator=joined.numerator.cast("int64").sum(), denominator=joined.count())
+        .aggregate(numerator=joined.numerator.ifelse(1, 0).sum(), denominator=joined.count())
         .to_pyarrow()
     )
 

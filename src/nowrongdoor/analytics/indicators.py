@@ -45,9 +45,15 @@ class Indicator:
     higher_is_better: bool = True
 
 
+def _episodes_at(t: Tables, settings: tuple[str, ...]) -> ir.Table:
+    """Episodes at services of these settings (IN, not a semi-join: Ibis 12 writes a nested
+    semi-join as LEFT SEMI JOIN, which PostgreSQL refuses)."""
+    services = t["services"].filter(t["services"].setting.isin(settings))
+    return t["episodes"].filter(t["episodes"].service_id.isin(services.service_id))
+
+
 def _episodes_in(t: Tables, setting: str) -> ir.Table:
-    services = t["services"].filter(t["services"].setting == setting).select("service_id")
-    return t["episodes"].semi_join(services, "service_id")
+    return _episodes_at(t, (setting,))
 
 
 def _in_treatment(episodes: ir.Table, p: Period) -> ir.Table:
@@ -73,8 +79,7 @@ def _mental_health_need(t: Tables, p: Period) -> ir.Table:
         ((s.instrument == "phq9") & (s.total >= PHQ9_CASENESS))
         | ((s.instrument == "gad7") & (s.total >= GAD7_CASENESS)),
     ).select("person_id")
-    services = t["services"].filter(t["services"].setting.isin(MENTAL_HEALTH_SETTINGS))
-    e = t["episodes"].semi_join(services.select("service_id"), "service_id")
+    e = _episodes_at(t, MENTAL_HEALTH_SETTINGS)
     in_services = e.filter(e.referral_received <= p.end).select("person_id")
     return screened.union(in_services).distinct().mutate(need=True)
 
@@ -118,7 +123,7 @@ def successful_completion(t: Tables, p: Period) -> ir.Table:
         .distinct()
     )
     success = (
-        completed.anti_join(back, "episode_id")
+        completed.filter(~completed.episode_id.isin(back.episode_id))
         .select("person_id", "service_id", "substance_group", success=ibis.literal(True))
         .distinct()
     )
