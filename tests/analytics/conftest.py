@@ -15,21 +15,33 @@ D = date.fromisoformat
 DA, TT = 1, 2
 
 
-def _episode(eid, person, service, group, referral, started, discharged=None, free=None):  # type: ignore[no-untyped-def]
+Row = dict[str, object]
+
+
+def _episode(
+    eid: int,
+    person: int,
+    service: int,
+    group: str | None,
+    referral: str,
+    started: str,
+    discharged: str | None = None,
+    free: bool | None = None,
+) -> Row:
     return {
         "episode_id": eid,
         "person_id": person,
         "service_id": service,
         "substance_group": group,
         "referral_received": D(referral),
-        "treatment_started": started and D(started),
+        "treatment_started": D(started),
         "discharged": discharged and D(discharged),
         "discharge_type": "planned" if discharged else None,
         "free_of_dependence": free,
     }
 
 
-def _session(course, number, phq9, gad7):  # type: ignore[no-untyped-def]
+def _session(course: int, number: int, phq9: int, gad7: int) -> Row:
     return {
         "course_id": course,
         "session_number": number,
@@ -40,7 +52,7 @@ def _session(course, number, phq9, gad7):  # type: ignore[no-untyped-def]
     }
 
 
-def _course(course, person, referral, started, ended):  # type: ignore[no-untyped-def]
+def _course(course: int, person: int, referral: str, started: str, ended: str) -> Row:
     return {
         "course_id": course,
         "person_id": person,
@@ -51,7 +63,7 @@ def _course(course, person, referral, started, ended):  # type: ignore[no-untype
     }
 
 
-def _referral(rid, status, decided, route):  # type: ignore[no-untyped-def]
+def _referral(rid: int, status: str, decided: str, route: bool) -> Row:
     return {
         "referral_id": rid,
         "person_id": 1,
@@ -64,7 +76,7 @@ def _referral(rid, status, decided, route):  # type: ignore[no-untyped-def]
     }
 
 
-TINY = {
+TINY: dict[str, list[Row]] = {
     "services": [
         {"service_id": DA, "service": "drugs", "setting": "drug-alcohol-service"},
         {"service_id": TT, "service": "talking", "setting": "iapt"},
@@ -144,7 +156,7 @@ TINY = {
 }
 
 
-def write_extract(folder: Path, rows: dict[str, list[dict[str, object]]]) -> Path:
+def write_extract(folder: Path, rows: dict[str, list[Row]]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, schema in SCHEMAS.items():
         pq.write_table(
