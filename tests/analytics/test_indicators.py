@@ -12,14 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from nowrongdoor.analytics.engine import count_indicator, open_extract
+from nowrongdoor.analytics.engine import count_all, count_indicator, open_extract
 from nowrongdoor.analytics.indicators import BY_ID, Period
 
 YEAR = Period(date(2025, 4, 1), date(2026, 3, 31))
 
 
 def counts(folder: Path, indicator: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """By breakdown and group; the same with the shared tables materialised (count_all)."""
     rows = count_indicator(open_extract(folder), YEAR, BY_ID[indicator])
+    assert count_all(open_extract(folder), YEAR, [BY_ID[indicator]]) == rows
     return {(c.breakdown, c.group): (c.numerator, c.denominator) for c in rows}
 
 

@@ -6,6 +6,7 @@ is tested to agree) is given a copy of the tables.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
 from nowrongdoor.analytics.disclosure import AREA, Count
-from nowrongdoor.analytics.indicators import REGISTRY, Indicator, Period, Tables
+from nowrongdoor.analytics.indicators import REGISTRY, SHARED, Indicator, Period, Tables
 from nowrongdoor.analytics.tables import NOT_KNOWN, SCHEMAS, table_path
 
 
@@ -81,6 +82,17 @@ def count_indicator(t: Tables, period: Period, indicator: Indicator) -> list[Cou
     return counts
 
 
+def share(t: Tables, period: Period) -> Tables:
+    """The tables plus each shared intermediate table (indicators.SHARED) for the period,
+    computed once as a temporary table instead of once per indicator."""
+    shared = dict(t)
+    for name, build in SHARED.items():
+        expr = build(t, period)
+        temporary = f"shared_{name}_{uuid.uuid4().hex[:12]}"
+        shared[name] = ibis.get_backend(expr).create_table(temporary, expr, temp=True)
+    return shared
+
+
 def count_all(
     t: Tables,
     period: Period,
@@ -89,6 +101,7 @@ def count_all(
 ) -> list[Count]:
     """Every indicator's counts; an indicator with no units still has its area row (0 of 0)."""
     counts: list[Count] = []
+    t = share(t, period)
     for indicator in indicators:
         rows = count_indicator(t, period, indicator)
         counts.extend(rows or [Count(indicator.id, AREA, "all", 0, 0)])

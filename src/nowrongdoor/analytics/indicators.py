@@ -84,7 +84,7 @@ def _mental_health_need(t: Tables, p: Period) -> ir.Table:
     return screened.union(in_services).distinct().mutate(need=True)
 
 
-def _people_in_treatment(t: Tables, p: Period) -> ir.Table:
+def people_in_treatment(t: Tables, p: Period) -> ir.Table:
     """One row per person, service and substance group in drug and alcohol treatment."""
     e = _in_treatment(_episodes_in(t, DRUG_ALCOHOL), p)
     keys = e.select("person_id", "service_id", "substance_group").distinct()
@@ -94,7 +94,7 @@ def _people_in_treatment(t: Tables, p: Period) -> ir.Table:
 
 
 def co_occurring_share(t: Tables, p: Period) -> ir.Table:
-    people = _people_in_treatment(t, p)
+    people = _shared(t, p, "people_in_treatment")
     return _units(people, people.need)
 
 
@@ -127,13 +127,13 @@ def successful_completion(t: Tables, p: Period) -> ir.Table:
         .select("person_id", "service_id", "substance_group", success=ibis.literal(True))
         .distinct()
     )
-    people = _people_in_treatment(t, p).left_join(
+    people = _shared(t, p, "people_in_treatment").left_join(
         success, ["person_id", "service_id", "substance_group"]
     )
     return _units(people, people.success)
 
 
-def _finished_courses(t: Tables, p: Period) -> ir.Table:
+def finished_courses(t: Tables, p: Period) -> ir.Table:
     """Courses ended in the period with at least 2 attended treatment sessions, with the
     first and last session's PHQ-9 and GAD-7."""
     s = t["therapy_sessions"].filter(ibis._.is_treatment)
@@ -166,7 +166,7 @@ def _caseness(phq9: ir.IntegerValue, gad7: ir.IntegerValue) -> ir.BooleanValue:
 
 def _measured_courses(t: Tables, p: Period) -> ir.Table:
     """Finished courses with PHQ-9 and GAD-7 at both the first and the last session."""
-    f = _finished_courses(t, p)
+    f = _shared(t, p, "finished_courses")
     return f.filter(
         f.phq9_first.notnull(), f.gad7_first.notnull(), f.phq9_last.notnull(), f.gad7_last.notnull()
     )
@@ -209,7 +209,7 @@ def therapy_reliable_deterioration(t: Tables, p: Period) -> ir.Table:
 
 def _waited_at_most(days: int) -> Callable[[Tables, Period], ir.Table]:
     def wait_therapy(t: Tables, p: Period) -> ir.Table:
-        f = _finished_courses(t, p)
+        f = _shared(t, p, "finished_courses")
         return _units(f, f.started.delta(f.referral_received, unit="day") <= days, False)
 
     return wait_therapy
@@ -224,13 +224,25 @@ def declined_without_route(t: Tables, p: Period) -> ir.Table:
 
 
 def named_coordinator(t: Tables, p: Period) -> ir.Table:
-    people = _people_in_treatment(t, p)
+    people = _shared(t, p, "people_in_treatment")
     people = people.filter(people.need)
     c = t["coordinators"]
     named = c.filter(c.started <= p.end, c.ended.isnull() | (c.ended >= p.start))
     named = named.select("person_id").distinct().mutate(named=True)
     joined = people.left_join(named, "person_id")
     return _units(joined, joined.named, group=False)
+
+
+SHARED: dict[str, Callable[[Tables, Period], ir.Table]] = {
+    "people_in_treatment": people_in_treatment,
+    "finished_courses": finished_courses,
+}
+
+
+def _shared(t: Tables, p: Period, name: str) -> ir.Table:
+    """An intermediate table several indicators use: the engine's materialised copy for this
+    period when it made one (engine.share), else the expression itself."""
+    return t[name] if name in t else SHARED[name](t, p)
 
 
 _SUBSTANCE = (*EQUALITY, "substance_group")
