@@ -161,9 +161,11 @@ def seed_area(people: int, seed: int) -> SeedReport:
         assessment = clinical.record_assessment(actor, person.pk, _case(rng, setting, phq9, audit))
         codes = [r["code"] for r in assessment.output["recommendations"]]
         episode = EpisodeOfCare.objects.get(person=person, service=actor.service)
-        episodes.mark_assessed(
-            actor, episode.pk, episode.referral_received + timedelta(days=rng.randrange(1, 21))
+        # Steps are dated in order and never in the future (the use cases refuse otherwise).
+        assessed = min(
+            episode.referral_received + timedelta(days=rng.randrange(1, 21)), date.today()
         )
+        episodes.mark_assessed(actor, episode.pk, assessed)
         if "DRUG-SPECIALIST-REFERRAL" in codes and setting != "drug-alcohol-service":
             drugs = services["drug-alcohol-service"]
             consent.record_consent(actor, person.pk, drugs.pk, "given")
@@ -189,7 +191,8 @@ def seed_area(people: int, seed: int) -> SeedReport:
                 True,
             )
         if rng.random() < 0.2:
-            episodes.start_treatment(actor, episode.pk, date.today() - timedelta(days=5))
+            treated = max(assessed, date.today() - timedelta(days=5))
+            episodes.start_treatment(actor, episode.pk, treated)
             episodes.discharge(
                 actor,
                 episode.pk,
