@@ -11,6 +11,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from helpers import NWD, ROOT
 
 
@@ -20,7 +22,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_served_api_answers_with_a_token(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_served_api_answers_with_a_token(tmp_path: Path, workers: str) -> None:
     env = {**os.environ, "NWD_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
 
     def nwd(*args: str) -> str:
@@ -32,7 +35,9 @@ def test_served_api_answers_with_a_token(tmp_path: Path) -> None:
     nwd("seed", "--people", "1", "--seed", "1")
     token = nwd("token", "create", "--as", "iapt-practitioner")
     port = free_port()
-    server = subprocess.Popen([str(NWD), "serve", "--port", str(port)], cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [str(NWD), "serve", "--port", str(port), "--workers", workers], cwd=ROOT, env=env
+    )
     try:
         url = f"http://127.0.0.1:{port}/api/score/phq9"
         request = urllib.request.Request(
@@ -56,3 +61,6 @@ def test_served_api_answers_with_a_token(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+    time.sleep(0.5)  # the workers stop with the parent: nothing listens any more
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0

@@ -104,17 +104,54 @@ def seed(
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="port")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="processes sharing the port (one per core)")
+    ] = 1,
 ) -> None:
     """Serve the app and API with waitress (a production WSGI server); no seeding."""
     from nowrongdoor.config.boot import boot
 
     boot()
-    import waitress
-
     from nowrongdoor.config.wsgi import application
 
     typer.echo(f"nowrongdoor on http://{host}:{port}/ (API docs at /api/docs)")
-    waitress.serve(application, host=host, port=port, threads=8, ident="nowrongdoor")
+    if workers == 1:
+        import waitress
+
+        waitress.serve(application, host=host, port=port, threads=8, ident="nowrongdoor")
+    else:
+        _serve_in_processes(application, host, port, workers)
+
+
+def _serve_in_processes(application: object, host: str, port: int, workers: int) -> None:
+    """Waitress is one process, which Python's GIL keeps to one core: fork `workers` of
+    them onto one listening socket, and stop them all when this parent is stopped."""
+    import os
+    import signal
+    import socket
+
+    import waitress
+    from django.db import connections
+
+    connections.close_all()  # each process opens its own database connections
+    listener = socket.create_server((host, port), backlog=2048)
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:
+            waitress.serve(application, sockets=[listener], threads=8, ident="nowrongdoor")
+            os._exit(0)
+        children.append(pid)
+    listener.close()
+
+    def stop(signum: int, frame: object) -> None:
+        for child in children:
+            os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        os.waitpid(child, 0)
 
 
 token_app = typer.Typer(help="API tokens for other systems.", no_args_is_help=True)
