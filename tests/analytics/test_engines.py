@@ -1,15 +1,19 @@
-"""The same indicators on the same extracts give identical counts on DuckDB and PostgreSQL.
+"""The same indicators on the same extracts give identical counts on DuckDB, PostgreSQL and
+Spark (local mode).
 
-Runs when NWD_ANALYTICS_PG_URL names a PostgreSQL server it may create a schema in:
+PostgreSQL runs when NWD_ANALYTICS_PG_URL names a server it may create a schema in:
     source scripts/pg-cluster.sh && pg_cluster_start 54347 -c fsync=off
     NWD_ANALYTICS_PG_URL=$NWD_DATABASE_URL uv run pytest tests/analytics/test_engines.py
     pg_cluster_stop
-PySpark is the third engine still to add.
+Spark is slow (a JVM; ~12 s to start, ~40 s of queries) and needs the optional extra and
+Java (Debian's openjdk-17-jre-headless):
+    uv run --extra spark pytest -m slow tests/analytics/test_engines.py
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -24,15 +28,28 @@ from nowrongdoor.analytics.engine import count_all, open_extract
 from nowrongdoor.analytics.indicators import Period
 from nowrongdoor.cli.app import app
 
-URL = os.environ.get("NWD_ANALYTICS_PG_URL")
+PG_URL = os.environ.get("NWD_ANALYTICS_PG_URL")
 SCHEMA = "nwd_analytics_agreement"
 YEAR = Period(date(2025, 4, 1), date(2026, 3, 31))
+needs_postgres = pytest.mark.skipif(PG_URL is None, reason="NWD_ANALYTICS_PG_URL not set")
 
-pytestmark = pytest.mark.skipif(URL is None, reason="NWD_ANALYTICS_PG_URL not set")
+
+@pytest.fixture(scope="module")
+def synthetic_area(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("area")
+    args = ["synth", "--people", "2000", "--seed", "11", "--out", str(out)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    return out
+
+
+def _agree(folder: Path, con: BaseBackend) -> None:
+    duckdb = count_all(open_extract(folder), YEAR)
+    assert len(duckdb) > 20
+    assert count_all(open_extract(folder, con), YEAR) == duckdb
 
 
 def _connect(schema: str | None = None) -> BaseBackend:
-    url = urlparse(URL or "")
+    url = urlparse(PG_URL or "")
     return ibis.postgres.connect(
         host=url.hostname,
         port=url.port or 5432,
@@ -52,14 +69,39 @@ def postgres() -> Iterator[BaseBackend]:
     admin.raw_sql(f"DROP SCHEMA {SCHEMA} CASCADE").close()
 
 
-def test_the_tiny_extract_agrees(tiny_extract: Path, postgres: BaseBackend) -> None:
-    duckdb = count_all(open_extract(tiny_extract), YEAR)
-    assert count_all(open_extract(tiny_extract, postgres), YEAR) == duckdb
+@needs_postgres
+def test_postgresql_agrees_on_the_tiny_extract(tiny_extract: Path, postgres: BaseBackend) -> None:
+    _agree(tiny_extract, postgres)
 
 
-def test_a_synthetic_area_agrees(tmp_path: Path, postgres: BaseBackend) -> None:
-    args = ["synth", "--people", "2000", "--seed", "11", "--out", str(tmp_path)]
-    assert CliRunner().invoke(app, args).exit_code == 0
-    duckdb = count_all(open_extract(tmp_path), YEAR)
-    assert len(duckdb) > 100
-    assert count_all(open_extract(tmp_path, postgres), YEAR) == duckdb
+@needs_postgres
+def test_postgresql_agrees_on_a_synthetic_area(synthetic_area: Path, postgres: BaseBackend) -> None:
+    _agree(synthetic_area, postgres)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[BaseBackend]:
+    pytest.importorskip("pyspark", reason="the spark extra is not installed")
+    if shutil.which("java") is None:
+        pytest.skip("no Java for Spark")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # else it binds a public address
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    yield ibis.pyspark.connect(session)
+    session.stop()
+
+
+@pytest.mark.slow
+def test_spark_agrees_on_the_tiny_extract(tiny_extract: Path, spark: BaseBackend) -> None:
+    _agree(tiny_extract, spark)
+
+
+@pytest.mark.slow
+def test_spark_agrees_on_a_synthetic_area(synthetic_area: Path, spark: BaseBackend) -> None:
+    _agree(synthetic_area, spark)

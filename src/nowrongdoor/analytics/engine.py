@@ -20,18 +20,23 @@ from nowrongdoor.analytics.disclosure import AREA, Count
 from nowrongdoor.analytics.indicators import REGISTRY, SHARED, Indicator, Period, Tables
 from nowrongdoor.analytics.tables import NOT_KNOWN, SCHEMAS, table_path
 
+READS_PARQUET_IN_PLACE = ("duckdb", "pyspark")
+
 
 def open_extract(folder: Path, con: BaseBackend | None = None) -> Tables:
-    """The extract folder's tables on `con` (default: a new in-memory DuckDB, which reads
-    the Parquet files in place; another backend gets a copy of each table)."""
+    """The extract folder's tables on `con` (default: a new in-memory DuckDB). DuckDB and
+    Spark read the Parquet files in place; another backend (PostgreSQL) gets a copy of each
+    table and so needs an empty schema."""
     missing = [name for name in SCHEMAS if not table_path(folder, name).exists()]
     if missing:
         raise FileNotFoundError(f"{folder}: not an extract folder, missing {', '.join(missing)}")
     if con is None:
-        duck = ibis.duckdb.connect()
-        duck.raw_sql("SET enable_progress_bar = false")  # ours is the one shown
+        con = ibis.duckdb.connect()
+        con.raw_sql("SET enable_progress_bar = false")  # ours is the one shown
+    if con.name in READS_PARQUET_IN_PLACE:
         return {
-            name: duck.read_parquet(table_path(folder, name), table_name=name) for name in SCHEMAS
+            name: con.read_parquet(str(table_path(folder, name)), table_name=name)
+            for name in SCHEMAS
         }
     return {
         name: con.create_table(name, pq.read_table(table_path(folder, name))) for name in SCHEMAS
@@ -89,7 +94,10 @@ def share(t: Tables, period: Period) -> Tables:
     for name, build in SHARED.items():
         expr = build(t, period)
         temporary = f"shared_{name}_{uuid.uuid4().hex[:12]}"
-        shared[name] = ibis.get_backend(expr).create_table(temporary, expr, temp=True)
+        try:
+            shared[name] = ibis.get_backend(expr).create_table(temporary, expr, temp=True)
+        except NotImplementedError:  # PySpark has no temporary tables: same result, slower
+            shared[name] = expr
     return shared
 
 
