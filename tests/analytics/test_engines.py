@@ -1,7 +1,8 @@
 """The same indicators on the same extracts give identical counts on DuckDB, PostgreSQL and
 Spark (local mode).
 
-PostgreSQL runs when NWD_ANALYTICS_PG_URL names a server it may create a schema in:
+PostgreSQL runs when NWD_ANALYTICS_PG_URL (or NWD_DATABASE_URL) names a PostgreSQL server it
+may create a schema in; CI runs it in ./scripts/test-postgresql. By hand:
     source scripts/pg-cluster.sh && pg_cluster_start 54347 -c fsync=off
     NWD_ANALYTICS_PG_URL=$NWD_DATABASE_URL uv run pytest tests/analytics/test_engines.py
     pg_cluster_stop
@@ -28,10 +29,18 @@ from nowrongdoor.analytics.engine import count_all, open_extract
 from nowrongdoor.analytics.indicators import Period
 from nowrongdoor.cli.app import app
 
-PG_URL = os.environ.get("NWD_ANALYTICS_PG_URL")
+
+def _postgres_url() -> str | None:
+    """NWD_ANALYTICS_PG_URL, or the records' PostgreSQL (scripts/test-postgresql sets it)."""
+    records = os.environ.get("NWD_DATABASE_URL", "")
+    fallback = records if records.startswith(("postgres://", "postgresql://")) else None
+    return os.environ.get("NWD_ANALYTICS_PG_URL", fallback)
+
+
+PG_URL = _postgres_url()
 SCHEMA = "nwd_analytics_agreement"
 YEAR = Period(date(2025, 4, 1), date(2026, 3, 31))
-needs_postgres = pytest.mark.skipif(PG_URL is None, reason="NWD_ANALYTICS_PG_URL not set")
+needs_postgres = pytest.mark.skipif(PG_URL is None, reason="no PostgreSQL URL given")
 
 
 @pytest.fixture(scope="module")
