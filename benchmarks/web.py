@@ -256,11 +256,11 @@ def seed(people: int, env: dict[str, str], url: str, dump: Path) -> str:
 
 
 @contextlib.contextmanager
-def server(env: dict[str, str], threads: int | None) -> Iterator[tuple[int, int]]:
+def server(env: dict[str, str], threads: int | None, workers: int) -> Iterator[tuple[int, int]]:
     """The production server on a free loopback port (and its pid), until the block ends."""
     port = free_port()
     env = dict(env, NWD_ENV="production", NWD_SECRET_KEY=secrets.token_urlsafe(48))
-    command = [NWD, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = [NWD, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     if threads:
         command = [sys.executable, str(HERE), "--child", "serve", str(port), str(threads)]
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -339,8 +339,11 @@ async def connection(
 
 
 def cpu_seconds(pid: int) -> float:
+    """CPU used by a process and its descendants still running (`nwd serve --workers`)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return own + sum(cpu_seconds(int(child)) for child in children)
 
 
 def machine_busy() -> tuple[float, float]:
@@ -435,6 +438,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="measured per phase")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, help="waitress threads instead of nwd serve's")
+    parser.add_argument("--workers", type=int, default=1, help="nwd serve --workers")
     parser.add_argument("--database-url", help="a PostgreSQL server to create a database on")
     parser.add_argument("--pg-port", type=int, default=54340, help="for the throw-away cluster")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -460,7 +464,7 @@ def main() -> None:
         print(f"{setup['people']:,} people ({how}); {len(plan)} practitioner tokens")
         head = child(env, "head")["sequence"]
         phases: dict[str, Phase] = {}
-        with server(env, args.threads) as (port, pid):
+        with server(env, args.threads, args.workers) as (port, pid):
             for name, (make, ok) in workloads(plan).items():
                 phases[name] = load(port, pid, make, ok, args.connections, args.seconds)
         moved = child(env, "head")["sequence"] - head  # type: ignore[operator]
@@ -471,7 +475,9 @@ def main() -> None:
 def report(phases: dict[str, Phase], args: argparse.Namespace, moved: int, verdict: str) -> None:
     reads, writes = phases["reads"], phases["writes"]
     server = (
-        f"waitress {args.threads} threads" if args.threads else "nwd serve (waitress, 8 threads)"
+        f"waitress {args.threads} threads"
+        if args.threads
+        else f"nwd serve --workers {args.workers} (waitress, 8 threads each)"
     )
     print(
         f"{server}, NWD_ENV=production; PostgreSQL defaults (fsync, synchronous_commit on); "
