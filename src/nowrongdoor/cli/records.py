@@ -180,7 +180,7 @@ def create_token(
 def demo(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="port")] = 8000,
-    people: Annotated[int, typer.Option(min=0, help="people to seed if the area is empty")] = 50,
+    people: Annotated[int, typer.Option(min=0, help="people to seed if the area is empty")] = 200,
 ) -> None:
     """Migrate, seed a demo area if empty, print the sign-ins, and serve the app."""
     from nowrongdoor.config.boot import boot

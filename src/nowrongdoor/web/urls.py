@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from nowrongdoor.web import assess, coordinate, own_space, referrals, screen, views
+from nowrongdoor.web import assess, coordinate, dashboard, own_space, referrals, screen, views
 
 app_name = "web"
 urlpatterns = [
@@ -25,6 +25,8 @@ urlpatterns = [
     path("people/<int:person_id>/care-plan", coordinate.care_plan, name="care-plan"),
     path("people/<int:person_id>/notes", coordinate.add_note, name="add-note"),
     path("goals/<int:goal_id>/review", coordinate.review_goal, name="review-goal"),
+    # See: the area's figures, for commissioners and managers (never a person).
+    path("dashboard", dashboard.dashboard, name="dashboard"),
     # The person's own space.
     path("me", own_space.me, name="me"),
     path("me/goals", own_space.add_goal, name="my-goal"),

@@ -19,6 +19,7 @@ from nowrongdoor.records.directory.models import Role
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.services.caseload import caseload
 from nowrongdoor.services.coordination import current_coordinator
+from nowrongdoor.services.dashboard import MAY_SEE
 from nowrongdoor.services.people import read_person
 from nowrongdoor.services.risk import risk_flags
 from nowrongdoor.web.forms import Form
@@ -58,13 +59,20 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Role-aware: the person goes to their own space; staff to their service's caseload."""
+    """Role-aware: the person goes to their own space, a commissioner to the area's figures,
+    staff to their service's caseload."""
     actor = actor_of(request)
     if actor.role == Role.PERSON:
         return redirect("web:me")
+    if actor.role == Role.COMMISSIONER:
+        return redirect("web:dashboard")
     if actor.service is None:
         return render(request, "web/no_records.jinja", {"role": actor.role})
-    context = {"caseload": caseload(actor), "service_name": actor.service.name}
+    context = {
+        "caseload": caseload(actor),
+        "service_name": actor.service.name,
+        "sees_figures": actor.role in MAY_SEE,
+    }
     return render(request, "web/caseload.jinja", context)
 
 

@@ -1,0 +1,41 @@
+"""The commissioner dashboard: the area's figures, suppressed by the engine, for
+commissioners and managers only, every view audited, never a person."""
+
+from __future__ import annotations
+
+from record_area import Area, browser_for
+
+from nowrongdoor.records.audit.models import AuditEvent
+from nowrongdoor.services.people import register_person
+
+
+def test_the_commissioner_sees_figures_and_no_one(area: Area) -> None:
+    register_person(area.therapist, {"given_name": "Pat", "family_name": "Quill"})
+    commissioner = browser_for(area.commissioner.user)
+    assert commissioner.get("/")["Location"] == "/dashboard"
+    response = commissioner.get("/dashboard")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Talking Therapies" in html  # an indicator's title
+    assert "Source:" in html
+    assert "Pat" not in html
+    assert "Quill" not in html
+    event = AuditEvent.objects.filter(action="report.read").get()
+    assert (event.actor, event.person_id, event.outcome) == ("commissioner", None, "allowed")
+
+
+def test_a_practitioner_may_not_see_the_area_figures(area: Area) -> None:
+    assert browser_for(area.therapist.user).get("/dashboard").status_code == 404
+    assert AuditEvent.objects.filter(action="report.read", outcome="denied").exists()
+
+
+def test_a_bad_period_is_named_beside_its_field(area: Area) -> None:
+    commissioner = browser_for(area.commissioner.user)
+    response = commissioner.get("/dashboard", {"start": "2026-05-01", "end": "2026-01-01"})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="end-error"' in html
+    assert "must not be before the start" in html
+    assert 'value="2026-05-01"' in html  # what was typed is kept
+    response = commissioner.get("/dashboard", {"start": "soon"})
+    assert 'id="start-error"' in response.content.decode()
