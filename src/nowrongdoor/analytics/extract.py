@@ -99,8 +99,13 @@ def extract_records(out: Path, as_of: date) -> dict[str, int]:
             for p in Person.objects.all()
         ),
         "services": (
-            {"service_id": s.pk, "service": s.name, "setting": s.setting}
-            for s in Service.objects.all()
+            {
+                "service_id": s.pk,
+                "service": s.name,
+                "setting": s.setting,
+                "organisation": s.organisation.name,
+            }
+            for s in Service.objects.select_related("organisation")
         ),
         "episodes": (
             {

@@ -441,8 +441,14 @@ class _Batch:
 def services_table(areas: int) -> pa.Table:
     ids = [area * len(SETTINGS) + i + 1 for area in range(areas) for i in range(len(SETTINGS))]
     names = [f"area {area + 1:03d} {setting}" for area in range(areas) for setting in SETTINGS]
+    organisations = [f"area {area + 1:03d}" for area in range(areas) for _ in SETTINGS]
     return pa.table(
-        {"service_id": ids, "service": names, "setting": list(SETTINGS) * areas},
+        {
+            "service_id": ids,
+            "service": names,
+            "setting": list(SETTINGS) * areas,
+            "organisation": organisations,
+        },
         schema=SCHEMAS["services"],
     )
 

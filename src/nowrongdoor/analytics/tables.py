@@ -32,7 +32,12 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     "services": pa.schema(
-        [("service_id", pa.int64()), ("service", pa.string()), ("setting", pa.string())]
+        [
+            ("service_id", pa.int64()),
+            ("service", pa.string()),
+            ("setting", pa.string()),
+            ("organisation", pa.string()),  # the provider; `nwd report --area` selects one
+        ]
     ),
     "episodes": pa.schema(
         [
