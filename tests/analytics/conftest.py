@@ -24,7 +24,7 @@ def _episode(
     service: int,
     group: str | None,
     referral: str,
-    started: str,
+    started: str | None,
     discharged: str | None = None,
     free: bool | None = None,
 ) -> Row:
@@ -34,7 +34,7 @@ def _episode(
         "service_id": service,
         "substance_group": group,
         "referral_received": D(referral),
-        "treatment_started": D(started),
+        "treatment_started": started and D(started),
         "discharged": discharged and D(discharged),
         "discharge_type": "planned" if discharged else None,
         "free_of_dependence": free,
@@ -61,6 +61,41 @@ def _course(course: int, person: int, referral: str, started: str, ended: str) -
         "started": D(started),
         "ended": D(ended),
     }
+
+
+def _top(person: int, stage: str, day: str, **domains: int | bool | None) -> Row:
+    """A TOP at the drug and alcohol service; unnamed domains are 0 / False."""
+    zero: Row = dict.fromkeys(
+        ("alcohol_days", "opioids_days", "crack_days", "injecting_days", "paid_work_days"), 0
+    )
+    return {
+        "person_id": person,
+        "service_id": DA,
+        "stage": stage,
+        "date": D(day),
+        **zero,
+        "quality_of_life": 10,
+        "acute_housing_problem": False,
+        **domains,
+    }
+
+
+def _plan(person: int, number: int, created: str, review: str, crisis: bool) -> Row:
+    return {
+        "person_id": person,
+        "number": number,
+        "created": D(created),
+        "next_review": D(review),
+        "crisis_plan": crisis,
+    }
+
+
+def _check_up(person: int, due: str, done: str | None) -> Row:
+    return {"person_id": person, "service_id": DA, "due": D(due), "done": done and D(done)}
+
+
+def _child(person: int, lives: bool, status: str) -> Row:
+    return {"person_id": person, "lives_with_person": lives, "safeguarding_status": status}
 
 
 def _referral(rid: int, status: str, decided: str, route: bool) -> Row:
@@ -100,6 +135,70 @@ TINY: dict[str, list[Row]] = {
         _episode(5, 4, DA, "non-opiate-only", "2024-01-01", "2024-01-10", "2025-02-01", True),
         _episode(6, 3, TT, None, "2025-01-01", "2025-03-01"),
         _episode(7, 5, TT, None, "2025-04-01", "2025-04-20"),
+        _episode(8, 6, TT, None, "2025-05-01", "2025-05-10"),
+        _episode(9, 4, TT, None, "2026-01-10", None),
+    ],
+    "tops": [
+        _top(
+            1,
+            "start",
+            "2025-03-05",
+            alcohol_days=10,
+            opioids_days=20,
+            injecting_days=12,
+            quality_of_life=6,
+            acute_housing_problem=True,
+        ),
+        _top(1, "review", "2025-09-05", paid_work_days=5, quality_of_life=12),
+        _top(2, "start", "2025-05-10", alcohol_days=20, paid_work_days=8),
+        _top(2, "review", "2025-07-10", alcohol_days=25),
+        _top(
+            2,
+            "exit",
+            "2025-09-01",
+            alcohol_days=8,
+            paid_work_days=10,
+            quality_of_life=9,
+            acute_housing_problem=True,
+        ),
+        _top(
+            3,
+            "start",
+            "2025-06-15",
+            alcohol_days=15,
+            quality_of_life=None,
+            acute_housing_problem=True,
+        ),
+        _top(
+            3, "exit", "2025-08-01", alcohol_days=15, quality_of_life=14, acute_housing_problem=True
+        ),
+        _top(3, "start", "2025-10-03", alcohol_days=28),
+        _top(3, "review", "2026-06-01"),
+        _top(4, "start", "2024-01-05", crack_days=10, injecting_days=3),
+        _top(4, "exit", "2025-02-01"),
+    ],
+    "care_plan_versions": [
+        _plan(1, 1, "2025-04-15", "2025-07-15", False),
+        _plan(1, 2, "2025-07-10", "2025-10-10", True),
+        _plan(1, 3, "2025-10-20", "2026-01-20", True),
+        _plan(1, 4, "2026-01-15", "2026-04-15", True),
+        _plan(1, 5, "2026-05-01", "2026-08-01", False),
+        _plan(2, 1, "2025-05-20", "2025-06-20", False),
+        _plan(3, 1, "2025-07-01", "2025-09-01", True),
+        _plan(3, 2, "2025-09-01", "2026-06-01", False),
+    ],
+    "check_ups": [
+        _check_up(2, "2025-10-01", "2025-10-03"),
+        _check_up(3, "2025-09-01", None),
+        _check_up(2, "2026-02-01", "2026-04-10"),
+        _check_up(4, "2025-03-01", "2025-03-01"),
+    ],
+    "children": [
+        _child(1, True, "child-in-need"),
+        _child(1, False, "not-known"),
+        _child(2, True, "not-known"),
+        _child(2, True, "none"),
+        _child(4, True, "none"),
     ],
     "screenings": [
         {

@@ -49,6 +49,43 @@ def counts(folder: Path, indicator: str) -> dict[tuple[str, str], tuple[int, int
         ("declined_without_route", (1, 2)),
         # co-occurring: persons 1 (coordinator from April) and 3 (coordinator ended in March)
         ("named_coordinator", (1, 2)),
+        # in treatment: 1 (started 2025-03-10), 2 (started May), 3 (started July): 2 new of 3
+        ("new_presentations", (2, 3)),
+        # TT referrals in the year: episodes 7, 8 (both started), 9 (not); 6 was in 2024-25
+        ("therapy_entering_treatment", (2, 3)),
+        # ended in the year: courses 1-5; course 3 had one treatment session
+        ("therapy_finished_course", (4, 5)),
+        # TOP pairs in the year (person 4's exit was in 2024-25): person 1 start -> review,
+        # person 2 start -> exit (the later of review and exit), person 3 start (June) -> exit
+        # (its October start is after the exit; the 2026-06 review is after the period).
+        # Using at the start: 1, 2, 3; abstinent at follow-up: person 1 only
+        ("top_abstinence", (1, 3)),
+        # days used: person 1 30 -> 0, person 2 20 -> 8, person 3 15 -> 15
+        ("top_reduced_use", (2, 3)),
+        # injecting at the start: person 1 only (12 -> 0)
+        ("top_stopped_injecting", (1, 1)),
+        # acute housing problem at the start: 1 (resolved), 3 (not); person 2's arose later
+        ("top_housing", (1, 2)),
+        # no paid work at the start: 1 (0 -> 5 days), 3 (0 -> 0); person 2 worked 8 days
+        ("top_employment", (1, 2)),
+        # quality of life at both: 1 (6 -> 12), 2 (10 -> 9); person 3's start is missing
+        ("top_quality_of_life", (1, 2)),
+        # co-occurring 1 and 3 with reviews due in the year. Person 1: v1 due 07-15, v2 made
+        # 07-10 (on time); v2 due 10-10, v3 made 10-20 (late); v3 due 01-20, v4 made 01-15.
+        # Person 3: v1 due 09-01, v2 made 09-01 (on time). Person 2 (late) is not co-occurring
+        ("care_plan_reviewed_on_time", (1, 2)),
+        # latest version by 2026-03-31: person 1's v4 (crisis plan; v5 is after the period),
+        # person 3's v2 (none, though v1 had one)
+        ("crisis_plan", (1, 2)),
+        # due in the year: person 2's of 2025-10-01 (done), person 3's 2025-09-01 (not done),
+        # person 2's 2026-02-01 (done after the period); person 4's was due in 2024-25
+        ("check_ups_done", (1, 3)),
+        # in treatment 1, 2, 3: persons 1 and 2 have a child living with them (person 4 is
+        # not in treatment)
+        ("living_with_children", (2, 3)),
+        # person 1's child living with them has a status (the one living elsewhere does not
+        # count); one of person 2's two is not known
+        ("children_safeguarding_known", (1, 2)),
     ],
 )
 def test_area_values_match_the_hand_count(
@@ -65,6 +102,15 @@ def test_breakdowns_split_the_area_including_not_known(tiny_extract: Path) -> No
     assert got[("substance_group", "opiate")] == (1, 1)
     assert got[("substance_group", "alcohol-only")] == (1, 2)
     assert got[("service", "drugs")] == (2, 3)
+
+
+def test_new_presentations_and_children_by_substance_group(tiny_extract: Path) -> None:
+    new = counts(tiny_extract, "new_presentations")
+    assert new[("substance_group", "opiate")] == (0, 1)
+    assert new[("substance_group", "alcohol-only")] == (2, 2)
+    children = counts(tiny_extract, "living_with_children")
+    assert children[("substance_group", "opiate")] == (1, 1)
+    assert children[("substance_group", "alcohol-only")] == (1, 2)
 
 
 def test_completion_by_substance_group(tiny_extract: Path) -> None:

@@ -67,7 +67,13 @@ def extract_records(out: Path, as_of: date) -> dict[str, int]:
     """Write every extract table from the records database; returns rows per table."""
     from nowrongdoor.records.care.models import EpisodeOfCare
     from nowrongdoor.records.clinical.models import Screening
-    from nowrongdoor.records.coordination.models import CareCoordinator, CarePlanVersion, Discharge
+    from nowrongdoor.records.coordination.models import (
+        CareCoordinator,
+        CarePlanVersion,
+        Child,
+        Discharge,
+        RecoveryCheckUp,
+    )
     from nowrongdoor.records.directory.models import Service
     from nowrongdoor.records.outcomes.models import SessionMeasure, TherapyCourse, TopRecord
     from nowrongdoor.records.people.models import Person
@@ -195,6 +201,18 @@ def extract_records(out: Path, as_of: date) -> dict[str, int]:
                 "crisis_plan": bool(str(v.sections.get("crisis_plan") or "").strip()),
             }
             for v in CarePlanVersion.objects.select_related("plan")
+        ),
+        "check_ups": (
+            {"person_id": c.person_id, "service_id": c.service_id, "due": c.due, "done": c.done}
+            for c in RecoveryCheckUp.objects.all()
+        ),
+        "children": (
+            {
+                "person_id": c.person_id,
+                "lives_with_person": c.lives_with_person,
+                "safeguarding_status": c.safeguarding_status,
+            }
+            for c in Child.objects.all()
         ),
     }
     return {name: _write(out, name, table_rows) for name, table_rows in rows.items()}

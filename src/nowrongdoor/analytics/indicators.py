@@ -16,6 +16,8 @@ from datetime import date
 import ibis
 import ibis.expr.types as ir
 
+from nowrongdoor.analytics.tables import NOT_KNOWN
+
 Tables = Mapping[str, ir.Table]
 
 DRUG_ALCOHOL = "drug-alcohol-service"
@@ -223,14 +225,142 @@ def declined_without_route(t: Tables, p: Period) -> ir.Table:
     )
 
 
-def named_coordinator(t: Tables, p: Period) -> ir.Table:
+def _co_occurring(t: Tables, p: Period) -> ir.Table:
     people = _shared(t, p, "people_in_treatment")
-    people = people.filter(people.need)
+    return people.filter(people.need)
+
+
+def named_coordinator(t: Tables, p: Period) -> ir.Table:
+    people = _co_occurring(t, p)
     c = t["coordinators"]
     named = c.filter(c.started <= p.end, c.ended.isnull() | (c.ended >= p.start))
     named = named.select("person_id").distinct().mutate(named=True)
     joined = people.left_join(named, "person_id")
     return _units(joined, joined.named, group=False)
+
+
+def care_plan_reviewed_on_time(t: Tables, p: Period) -> ir.Table:
+    """Co-occurring people with a care plan review due in the period: on time when every due
+    review has a newer version of the plan created by its date."""
+    v = t["care_plan_versions"]
+    due = v.filter(v.next_review.between(p.start, p.end))
+    newer = v.select(newer_person="person_id", newer_number="number", newer_created="created")
+    on_time = (
+        due.join(
+            newer,
+            (due.person_id == newer.newer_person)
+            & (newer.newer_number > due.number)
+            & (newer.newer_created <= due.next_review),
+        )
+        .select("person_id", "number")
+        .distinct()
+        .mutate(on_time=True)
+    )
+    marked = due.left_join(on_time, ["person_id", "number"])
+    late = marked.group_by("person_id").aggregate(late=(~marked.on_time.fill_null(False)).any())
+    people = _co_occurring(t, p).join(late, "person_id")
+    return _units(people, ~people.late, group=False)
+
+
+def crisis_plan(t: Tables, p: Period) -> ir.Table:
+    """Co-occurring people whose latest care plan by the period's end has a crisis plan
+    (no plan: no crisis plan)."""
+    v = t["care_plan_versions"]
+    latest = _latest(v.filter(v.created <= p.end), ["person_id"], v.number)
+    people = _co_occurring(t, p).left_join(latest.select("person_id", "crisis_plan"), "person_id")
+    return _units(people, people.crisis_plan, group=False)
+
+
+def check_ups_done(t: Tables, p: Period) -> ir.Table:
+    c = t["check_ups"]
+    due = c.filter(c.due.between(p.start, p.end))
+    return _units(due, due.done <= p.end, group=False)
+
+
+def _children(t: Tables, numerator: ir.Deferred) -> ir.Table:
+    """People living with children (in the records), with `numerator` aggregated over them."""
+    c = t["children"].filter(ibis._.lives_with_person)
+    return c.group_by("person_id").aggregate(numerator.name("child"))
+
+
+def living_with_children(t: Tables, p: Period) -> ir.Table:
+    living = _children(t, ibis._.count() > 0)
+    people = _shared(t, p, "people_in_treatment").left_join(living, "person_id")
+    return _units(people, people.child)
+
+
+def children_safeguarding_known(t: Tables, p: Period) -> ir.Table:
+    known = _children(t, (ibis._.safeguarding_status.fill_null(NOT_KNOWN) != NOT_KNOWN).all())
+    people = _shared(t, p, "people_in_treatment").join(known, "person_id")
+    return _units(people, people.child)
+
+
+def new_presentations(t: Tables, p: Period) -> ir.Table:
+    """People in treatment whose treatment at the service started in the period."""
+    e = _episodes_in(t, DRUG_ALCOHOL)
+    new = e.filter(e.treatment_started.between(p.start, p.end))
+    new = new.select("person_id", "service_id", "substance_group").distinct().mutate(new=True)
+    people = _shared(t, p, "people_in_treatment").left_join(
+        new, ["person_id", "service_id", "substance_group"]
+    )
+    return _units(people, people.new)
+
+
+def therapy_entering_treatment(t: Tables, p: Period) -> ir.Table:
+    e = _episodes_in(t, "iapt")
+    referred = e.filter(e.referral_received.between(p.start, p.end))
+    return _units(referred, referred.treatment_started <= p.end, group=False)
+
+
+def therapy_finished_course(t: Tables, p: Period) -> ir.Table:
+    s = t["therapy_sessions"].filter(ibis._.is_treatment)
+    sessions = s.group_by("course_id").aggregate(sessions=s.count())
+    c = t["therapy_courses"]
+    ended = c.filter(c.ended.between(p.start, p.end)).left_join(sessions, "course_id")
+    return _units(ended, ended.sessions >= 2, group=False)
+
+
+def _latest(table: ir.Table, keys: list[str], order: ir.Column) -> ir.Table:
+    """The last row of each group by `order` (ties: any one)."""
+    rank = ibis.row_number().over(group_by=keys, order_by=ibis.desc(order))
+    return table.mutate(rank=rank).filter(ibis._.rank == 0).drop("rank")
+
+
+def top_pairs(t: Tables, p: Period) -> ir.Table:
+    """Each person and service's latest review or exit TOP in the period, with the latest
+    start TOP on or before it (suffix `_start`). TOP change is per domain (INSTRUMENTS.md)."""
+    top = t["tops"]
+    follow = _latest(
+        top.filter(top.stage.isin(("review", "exit")), top.date.between(p.start, p.end)),
+        ["person_id", "service_id"],
+        top.date,
+    )
+    start = top.filter(top.stage == "start").rename(lambda name: f"{name}_start")
+    pairs = follow.join(
+        start,
+        (follow.person_id == start.person_id_start)
+        & (follow.service_id == start.service_id_start)
+        & (start.date_start <= follow.date),
+    )
+    return _latest(pairs, ["person_id", "service_id"], pairs.date_start)
+
+
+def _used(top: ir.Table, suffix: str = "") -> ir.IntegerValue:
+    """Days of alcohol, illicit opioid and crack use in the TOP's 28 days (null if any is)."""
+    return top[f"alcohol_days{suffix}"] + top[f"opioids_days{suffix}"] + top[f"crack_days{suffix}"]
+
+
+def _top_change(
+    keep: Callable[[ir.Table], ir.BooleanValue], better: Callable[[ir.Table], ir.BooleanValue]
+) -> Callable[[Tables, Period], ir.Table]:
+    """Pairs where `keep` holds at the start; the numerator: `better` at review or exit."""
+
+    def change(t: Tables, p: Period) -> ir.Table:
+        pairs = top_pairs(t, p)
+        kept = pairs.filter(keep(pairs))
+        return _units(kept, better(kept), group=False)
+
+    return change
 
 
 SHARED: dict[str, Callable[[Tables, Period], ir.Table]] = {
@@ -258,6 +388,16 @@ REGISTRY: tuple[Indicator, ...] = (
         _SUBSTANCE,
     ),
     Indicator(
+        "new_presentations",
+        "New presentations to drug and alcohol treatment, by substance group",
+        "People in drug and alcohol treatment at any time in the period (denominator: numbers in "
+        "treatment) whose treatment at the service started in the period (numerator: new "
+        "presentations), by the NDTMS substance group hierarchy.",
+        "NDTMS adults in treatment: new presentations by substance group (INDICATORS.md)",
+        new_presentations,
+        _SUBSTANCE,
+    ),
+    Indicator(
         "wait_drug_alcohol_3_weeks",
         "Drug and alcohol treatment started within 3 weeks of referral",
         "Episodes whose first treatment intervention fell in the period, waiting 21 days or less "
@@ -275,6 +415,85 @@ REGISTRY: tuple[Indicator, ...] = (
         "PHOF C19a/b/c (opiate, non-opiate, alcohol); Fingertips 90245",
         successful_completion,
         _SUBSTANCE,
+    ),
+    *(
+        Indicator(
+            f"top_{name}",
+            f"TOP change, start to review or exit: {title}",
+            "People whose latest Treatment Outcomes Profile at review or exit fell in the period, "
+            f"paired with the latest start TOP at the same service before it: {definition}. "
+            "People missing the domain at either TOP are left out.",
+            "NDTMS Treatment Outcomes Profile, change per domain from start to review/exit "
+            "(INSTRUMENTS.md; INDICATORS.md)",
+            _top_change(keep, better),
+        )
+        for name, title, definition, keep, better in (
+            (
+                "abstinence",
+                "abstinent",
+                "of those using alcohol, illicit opioids or crack in the 28 days before the "
+                "start, those using none of them in the 28 days before the review or exit",
+                lambda pair: _used(pair, "_start") > 0,
+                lambda pair: _used(pair) == 0,
+            ),
+            (
+                "reduced_use",
+                "fewer days used",
+                "of those using alcohol, illicit opioids or crack at the start, those whose days "
+                "of use (the three summed) were fewer at the review or exit",
+                lambda pair: _used(pair, "_start") > 0,
+                lambda pair: _used(pair) < _used(pair, "_start"),
+            ),
+            (
+                "stopped_injecting",
+                "stopped injecting",
+                "of those injecting at the start, those with no days injected at the review or "
+                "exit",
+                lambda pair: pair.injecting_days_start > 0,
+                lambda pair: pair.injecting_days == 0,
+            ),
+            (
+                "housing",
+                "acute housing problem resolved",
+                "of those with an acute housing problem at the start, those without one at the "
+                "review or exit",
+                lambda pair: pair.acute_housing_problem_start,
+                lambda pair: ~pair.acute_housing_problem,
+            ),
+            (
+                "employment",
+                "into paid work",
+                "of those with no days of paid work at the start, those with at least one at the "
+                "review or exit",
+                lambda pair: pair.paid_work_days_start == 0,
+                lambda pair: pair.paid_work_days > 0,
+            ),
+            (
+                "quality_of_life",
+                "quality of life improved",
+                "of those rating their quality of life (0-20) at both, those rating it higher at "
+                "the review or exit",
+                lambda pair: pair.quality_of_life_start.notnull(),
+                lambda pair: pair.quality_of_life > pair.quality_of_life_start,
+            ),
+        )
+    ),
+    Indicator(
+        "therapy_entering_treatment",
+        "Talking Therapies referrals entering treatment (access)",
+        "Referrals to Talking Therapies received in the period (denominator) that entered "
+        "treatment by the period's end (numerator: the access count). The published access rate "
+        "divides entering treatment by local prevalence, which the extract does not hold.",
+        "NHS Talking Therapies access (INDICATORS.md; targets 22%, then 25% of prevalence)",
+        therapy_entering_treatment,
+    ),
+    Indicator(
+        "therapy_finished_course",
+        "Talking Therapies finished courses of treatment",
+        "Courses of treatment that ended in the period (denominator) after at least 2 attended "
+        "treatment sessions (numerator: finished courses).",
+        "NHS Talking Therapies: finished a course of treatment (INDICATORS.md)",
+        therapy_finished_course,
     ),
     Indicator(
         "therapy_recovery",
@@ -337,6 +556,50 @@ REGISTRY: tuple[Indicator, ...] = (
         "co_occurring_in_treatment) who had a named coordinator at any time in the period.",
         "PHE co-occurring conditions guidance (local measure)",
         named_coordinator,
+    ),
+    Indicator(
+        "care_plan_reviewed_on_time",
+        "People with co-occurring needs whose care plan was reviewed on time",
+        "People with co-occurring needs (as in named_coordinator) with a care plan review due in "
+        "the period; on time when every review due in the period has a newer version of the "
+        "plan created on or before its due date.",
+        "PHE-COOC App5 §3 (the care plan includes agreed review dates); local measure",
+        care_plan_reviewed_on_time,
+    ),
+    Indicator(
+        "crisis_plan",
+        "People with co-occurring needs who have a crisis plan",
+        "People with co-occurring needs (as in named_coordinator) whose latest care plan by the "
+        "period's end includes a crisis plan; no care plan counts as no crisis plan.",
+        "PHE-COOC App5 §3 (a plan to manage mental health crisis agreed with the person)",
+        crisis_plan,
+    ),
+    Indicator(
+        "check_ups_done",
+        "Recovery check-ups done",
+        "Recovery check-ups after treatment due in the period that were done by its end.",
+        "UK-ALC 2.6.5 (recovery check-ups after leaving treatment); local measure",
+        check_ups_done,
+    ),
+    Indicator(
+        "living_with_children",
+        "Adults in drug and alcohol treatment living with children (hidden harm)",
+        "People in drug and alcohol treatment in the period (as co_occurring_in_treatment) with "
+        "at least one child recorded as living with them.",
+        'DS-BRIC "safeguard children" (Hidden Harm: record clients\' children); PHE-COOC '
+        "action 7 (people living with children)",
+        living_with_children,
+        _SUBSTANCE,
+    ),
+    Indicator(
+        "children_safeguarding_known",
+        "Children living with adults in treatment whose safeguarding status is recorded",
+        "People in drug and alcohol treatment in the period living with children, whose every "
+        "child living with them has a safeguarding status recorded (none, child in need, child "
+        "protection or looked after; not 'not known').",
+        'DS-BRIC "safeguard children" (Hidden Harm recommendations); local measure',
+        children_safeguarding_known,
+        _SUBSTANCE,
     ),
 )
 BY_ID = {indicator.id: indicator for indicator in REGISTRY}

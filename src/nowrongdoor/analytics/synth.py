@@ -47,6 +47,7 @@ DECLINED_WITH_ROUTE = 0.98  # ASSUMPTION: legacy data; our records enforce a rou
 NAMED_COORDINATOR = 0.60  # ASSUMPTION: co-occurring people with a named coordinator
 CRISIS_PLAN = 0.80  # ASSUMPTION: care plans with a crisis plan
 CHECKLIST_COMPLETE = 0.85  # ASSUMPTION: discharges with the checklist complete
+PAID_WORK = 0.20  # ASSUMPTION: in paid work in the 28 days at start; doubled at a successful exit
 PEOPLE_PER_AREA = 20_000  # ASSUMPTION: ~150 upper-tier areas for ~3 million people
 
 AGE_BANDS = ("18-29", "30-49", "50+")
@@ -263,6 +264,9 @@ class _Batch:
                 "quality_of_life": np.clip(rng.integers(4, 15, k) + (1 - scale) * 5, 0, 20).astype(
                     np.int16
                 ),
+                "paid_work_days": np.where(
+                    rng.random(k) < PAID_WORK + PAID_WORK * (1 - scale), rng.integers(1, 21, k), 0
+                ).astype(np.int16),
                 "acute_housing_problem": rng.random(k) < 0.15 * scale + 0.03,
             },
         )

@@ -84,6 +84,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("crack_days", pa.int16()),
             ("injecting_days", pa.int16()),
             ("quality_of_life", pa.int16()),
+            ("paid_work_days", pa.int16()),
             ("acute_housing_problem", pa.bool_()),
         ]
     ),
@@ -125,6 +126,21 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("created", _date),
             ("next_review", _date),
             ("crisis_plan", pa.bool_()),
+        ]
+    ),
+    "check_ups": pa.schema(  # recovery check-ups after treatment (UK-ALC 2.6.5)
+        [
+            ("person_id", pa.int64()),
+            ("service_id", pa.int64()),
+            ("due", _date),
+            ("done", _date),
+        ]
+    ),
+    "children": pa.schema(  # no dates of birth or whereabouts: hidden harm needs none
+        [
+            ("person_id", pa.int64()),
+            ("lives_with_person", pa.bool_()),
+            ("safeguarding_status", pa.string()),  # none, child-in-need, ..., not-known
         ]
     ),
 }
