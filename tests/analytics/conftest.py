@@ -12,7 +12,7 @@ import pytest
 from nowrongdoor.analytics.tables import SCHEMAS, table_path
 
 D = date.fromisoformat
-DA, TT = 1, 2
+DA, TT, MH = 1, 2, 3
 
 
 Row = dict[str, object]
@@ -115,6 +115,7 @@ TINY: dict[str, list[Row]] = {
     "services": [
         {"service_id": DA, "service": "drugs", "setting": "drug-alcohol-service"},
         {"service_id": TT, "service": "talking", "setting": "iapt"},
+        {"service_id": MH, "service": "community", "setting": "mental-health-secondary"},
     ],
     "people": [
         {
@@ -137,6 +138,7 @@ TINY: dict[str, list[Row]] = {
         _episode(7, 5, TT, None, "2025-04-01", "2025-04-20"),
         _episode(8, 6, TT, None, "2025-05-01", "2025-05-10"),
         _episode(9, 4, TT, None, "2026-01-10", None),
+        _episode(10, 1, MH, None, "2025-06-10", "2025-06-20"),
     ],
     "tops": [
         _top(

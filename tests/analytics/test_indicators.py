@@ -47,6 +47,9 @@ def counts(folder: Path, indicator: str) -> dict[tuple[str, str], tuple[int, int
         ("wait_therapy_18_weeks", (3, 4)),
         # declined in the year: referral 1 with a route, 2 without; 4 was declined in 2024-25
         ("declined_without_route", (1, 2)),
+        # the same two: person 1 started at the community service on 2025-06-20, after
+        # referral 1's decline (06-01) but before referral 2's (07-01)
+        ("declined_started_elsewhere", (1, 2)),
         # co-occurring: persons 1 (coordinator from April) and 3 (coordinator ended in March)
         ("named_coordinator", (1, 2)),
         # in treatment: 1 (started 2025-03-10), 2 (started May), 3 (started July): 2 new of 3

@@ -217,17 +217,42 @@ def _waited_at_most(days: int) -> Callable[[Tables, Period], ir.Table]:
     return wait_therapy
 
 
-def declined_without_route(t: Tables, p: Period) -> ir.Table:
-    r = t["referrals"]
-    declined = r.filter(r.status == "declined", r.decided.between(p.start, p.end))
-    return _units(
-        declined.mutate(service_id=declined.to_service_id), ~declined.alternative_route, False
-    )
-
-
 def _co_occurring(t: Tables, p: Period) -> ir.Table:
     people = _shared(t, p, "people_in_treatment")
     return people.filter(people.need)
+
+
+def _declined(t: Tables, p: Period) -> ir.Table:
+    """Referrals declined in the period, counted at the declining service."""
+    r = t["referrals"]
+    declined = r.filter(r.status == "declined", r.decided.between(p.start, p.end))
+    return declined.mutate(service_id=declined.to_service_id)
+
+
+def declined_without_route(t: Tables, p: Period) -> ir.Table:
+    declined = _declined(t, p)
+    return _units(declined, ~declined.alternative_route, False)
+
+
+def declined_started_elsewhere(t: Tables, p: Period) -> ir.Table:
+    """Declined referrals after which the person started treatment at another service (the
+    records name the route in free text, so any other service's treatment counts)."""
+    declined = _declined(t, p)
+    e = t["episodes"]
+    started = e.select(
+        started_person="person_id", started_service="service_id", started_on="treatment_started"
+    )
+    elsewhere = (
+        declined.join(
+            started,
+            (declined.person_id == started.started_person)
+            & (started.started_service != declined.service_id)
+            & started.started_on.between(declined.decided, p.end),
+        )
+        .select("referral_id")
+        .distinct()
+    )
+    return _units(declined, declined.referral_id.isin(elsewhere.referral_id), False)
 
 
 def named_coordinator(t: Tables, p: Period) -> ir.Table:
@@ -548,6 +573,17 @@ REGISTRY: tuple[Indicator, ...] = (
         "PHE co-occurring conditions guidance, action 12 (local monitor)",
         declined_without_route,
         higher_is_better=False,
+    ),
+    Indicator(
+        "declined_started_elsewhere",
+        "Declined referrals after which the person started treatment elsewhere (no wrong door)",
+        "Referrals declined in the period by the receiving service (the breakdown's service) "
+        "after which the person started treatment at another service, on or after the decision "
+        "and by the period's end. The records name the alternative route in free text, so "
+        "treatment at any other service counts as taking it up.",
+        "PHE-COOC action 12 (access criteria used to support people to get help, not to "
+        "exclude); local monitor",
+        declined_started_elsewhere,
     ),
     Indicator(
         "named_coordinator",
