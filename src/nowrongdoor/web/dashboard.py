@@ -47,10 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     defaults = {"start": (today - timedelta(days=364)).isoformat(), "end": today.isoformat()}
     form = Form({**defaults, **request.GET.dict()})
     figures = form.attempt(
-        lambda: area_figures(
-            actor_of(request), period_of(_day(form, "start"), _day(form, "end"))
-        ),
-        fields={"period": "end"},
+        lambda: area_figures(actor_of(request), period_of(_day(form, "start"), _day(form, "end"))),
     )
     context = {
         "form": form,
