@@ -1,17 +1,29 @@
-"""The self-contained HTML report: one Vega-Lite chart per indicator, with its definition,
-source and long-form table. The Vega JavaScript is inlined (vl-convert's bundle), so the file
-opens offline: these machines, and many NHS networks, cannot reach a CDN."""
+"""The self-contained HTML report: the headline trend by quarter, the no wrong door funnel,
+then one Vega-Lite chart per indicator with its definition, source and long-form table. The
+Vega JavaScript is inlined (vl-convert's bundle), so the file opens offline: these machines,
+and many NHS networks, cannot reach a CDN."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date, timedelta
 from html import escape
 from pathlib import Path
 
 import altair as alt
 
-from nowrongdoor.analytics.disclosure import AREA, Cell, Publication
-from nowrongdoor.analytics.indicators import BY_ID, Indicator, Period
+from nowrongdoor.analytics.disclosure import AREA, Cell, Lifting, Publication, publish
+from nowrongdoor.analytics.indicators import BY_ID, Indicator, Period, Tables
 from nowrongdoor.analytics.report import COLUMNS, long_rows
+
+HEADLINE = (
+    "co_occurring_in_treatment",
+    "wait_drug_alcohol_3_weeks",
+    "successful_completion",
+    "therapy_recovery",
+    "named_coordinator",
+)
+Trend = Sequence[tuple[Period, Publication]]
 
 STYLE = """
 body { font-family: Arial, sans-serif; margin: 2em; max-width: 70em; color: #212b32; }
@@ -56,6 +68,92 @@ def _chart(indicator: Indicator, cells: list[Cell]) -> alt.FacetChart | None:
     return chart
 
 
+def quarters(period: Period) -> list[Period]:
+    """The period cut at calendar quarters (financial quarters too); the ends may be part."""
+    cuts, start = [], period.start
+    while start <= period.end:
+        month = (start.month - 1) // 3 * 3 + 4
+        following = date(start.year + (month > 12), (month - 1) % 12 + 1, 1)
+        cuts.append(Period(start, min(period.end, following - timedelta(days=1))))
+        start = following
+    return cuts
+
+
+def trend(
+    t: Tables, period: Period, *, national: bool = False, lifting: Lifting | None = None
+) -> list[tuple[Period, Publication]]:
+    """The headline indicators for each quarter of the period, disclosure control applied to
+    each quarter as to the whole report."""
+    from nowrongdoor.analytics.engine import count_all
+
+    headline = [BY_ID[indicator] for indicator in HEADLINE]
+    return [
+        (q, publish(count_all(t, q, headline), national=national, lifting=lifting))
+        for q in quarters(period)
+    ]
+
+
+def _area(publication: Publication, indicator: str) -> Cell | None:
+    return next(
+        (c for c in publication.cells if c.indicator == indicator and c.breakdown == AREA), None
+    )
+
+
+def _trend_chart(quarterly: Trend) -> alt.Chart | None:
+    """A line per headline indicator: its area value in each quarter (suppressed: a gap)."""
+    values = [
+        {"quarter": str(q.start), "indicator": BY_ID[i].title, "value": cell.value}
+        for q, publication in quarterly
+        for i in HEADLINE
+        if (cell := _area(publication, i)) is not None and cell.value is not None
+    ]
+    if not values:
+        return None
+    chart: alt.Chart = (
+        alt.Chart(alt.InlineData(values=values), title="Trend: headline indicators by quarter")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("quarter:O", title="quarter starting"),
+            y=alt.Y("value:Q", title="%", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("indicator:N", legend=alt.Legend(orient="bottom", columns=1)),
+            tooltip=["indicator:N", "quarter:O", "value:Q"],
+        )
+        .properties(width=420)
+    )
+    return chart
+
+
+def _funnel_chart(publication: Publication) -> alt.Chart | None:
+    """Declined referrals -> an alternative route named -> treatment started elsewhere, from
+    the published (suppressed, rounded) area counts; a hidden stage is left out."""
+    without = _area(publication, "declined_without_route")
+    started = _area(publication, "declined_started_elsewhere")
+    if without is None or without.denominator is None:
+        return None
+    named = None if without.numerator is None else without.denominator - without.numerator
+    stages = [
+        ("declined by a service", without.denominator),
+        ("alternative route named", named),
+        ("started treatment elsewhere", started and started.numerator),
+    ]
+    values = [
+        {"stage": stage, "order": n, "people": count}
+        for n, (stage, count) in enumerate(stages)
+        if count is not None
+    ]
+    chart: alt.Chart = (
+        alt.Chart(alt.InlineData(values=values), title="No wrong door funnel (referrals)")
+        .mark_bar()
+        .encode(
+            x=alt.X("people:Q", title="referrals"),
+            y=alt.Y("stage:N", title=None, sort=alt.EncodingSortField("order")),
+            tooltip=["stage:N", "people:Q"],
+        )
+        .properties(width=420)
+    )
+    return chart
+
+
 def _table(cells: list[Cell], publication: Publication) -> str:
     mine = {(c.breakdown, c.group) for c in cells}
     rows = [r for r in long_rows(publication) if (r["breakdown"], r["group"]) in mine]
@@ -73,11 +171,17 @@ def _table(cells: list[Cell], publication: Publication) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def write_html(publication: Publication, period: Period, out: Path) -> None:
+def write_html(publication: Publication, period: Period, out: Path, quarterly: Trend = ()) -> None:
+    """The report; `quarterly` (from `trend`) adds the trend chart."""
     by_indicator: dict[str, list[Cell]] = {}
     for cell in publication.cells:
         by_indicator.setdefault(cell.indicator, []).append(cell)
-    sections, charts = [], []
+    sections: list[str] = []
+    charts: list[alt.Chart | alt.FacetChart] = [
+        chart
+        for chart in (_trend_chart(quarterly), _funnel_chart(publication))
+        if chart is not None
+    ]
     for number, (indicator_id, cells) in enumerate(by_indicator.items(), start=1):
         indicator = BY_ID[indicator_id]
         chart = _chart(indicator, cells)
