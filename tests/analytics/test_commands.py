@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from html import escape
 from pathlib import Path
 
@@ -11,7 +12,10 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from nowrongdoor.analytics.indicators import REGISTRY
+from analytics.test_engines import PG_URL, needs_postgres, spark_or_skip
+from nowrongdoor.analytics.disclosure import AREA, Count
+from nowrongdoor.analytics.engine import count_all, open_extract
+from nowrongdoor.analytics.indicators import REGISTRY, Period
 from nowrongdoor.analytics.tables import SCHEMAS, table_path
 from nowrongdoor.cli.app import app
 
@@ -101,3 +105,84 @@ def test_report_html_is_self_contained(extract: Path, tmp_path: Path) -> None:
     for indicator in REGISTRY:
         assert escape(indicator.title) in page
         assert escape(indicator.source) in page
+
+
+def report_csv(extract: Path, out: Path, *options: str) -> str:
+    args = ["report", "--period", YEAR, "--source", str(extract), "--out", str(out), *options]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
+def test_report_postgres_engine_needs_a_postgresql_server(
+    extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NWD_DATABASE_URL", f"sqlite:///{tmp_path / 'records.sqlite3'}")
+    args = ["report", "--period", YEAR, "--source", str(extract), "--engine", "postgres"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "r.csv")])
+    assert result.exit_code == 2
+    assert "needs a PostgreSQL URL" in result.output
+
+
+@needs_postgres
+def test_report_on_the_postgres_engine_matches_duckdb(
+    extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The extract is copied into temporary tables on NWD_DATABASE_URL's server."""
+    monkeypatch.setenv("NWD_DATABASE_URL", PG_URL or "")
+    on_postgres = report_csv(extract, tmp_path / "pg.csv", "--engine", "postgres")
+    assert on_postgres == report_csv(extract, tmp_path / "duckdb.csv")
+
+
+@pytest.mark.slow
+def test_report_on_the_spark_engine_matches_duckdb(extract: Path, tmp_path: Path) -> None:
+    spark_or_skip()  # the command's session is this one (getOrCreate); it stops it
+    on_spark = report_csv(extract, tmp_path / "spark.csv", "--engine", "spark")
+    assert on_spark == report_csv(extract, tmp_path / "duckdb.csv")
+
+
+@pytest.fixture(scope="module")
+def two_areas(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """40,000 people: two synthetic areas, each its own organisation ("area 001", "area 002")."""
+    out = tmp_path_factory.mktemp("nation") / "extract"
+    args = ["synth", "--people", "40000", "--seed", "5", "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    return out
+
+
+def by_service(counts: list[Count]) -> dict[tuple[str, str], tuple[int, int]]:
+    return {
+        (c.indicator, c.group): (c.numerator, c.denominator)
+        for c in counts
+        if c.breakdown == "service"
+    }
+
+
+def test_an_area_counts_the_units_at_its_own_services(two_areas: Path) -> None:
+    """The area's service groups are the nation's for those services, and its totals their
+    sums: nothing from the other area is counted, nothing of its own is lost."""
+    year = Period(date(2025, 4, 1), date(2026, 3, 31))
+    nation = by_service(count_all(open_extract(two_areas), year))
+    area = count_all(open_extract(two_areas), year, area="area 001")
+    ours = {key: value for key, value in nation.items() if key[1].startswith("area 001 ")}
+    assert len({indicator for indicator, _ in ours}) >= 10  # some have no synthetic units yet
+    assert by_service(area) == ours
+    for total in (c for c in area if c.breakdown == AREA):
+        at_services = [value for key, value in ours.items() if key[0] == total.indicator]
+        assert total.numerator == sum(n for n, _ in at_services)
+        assert total.denominator == sum(d for _, d in at_services)
+
+
+def test_report_area_lists_only_its_services(two_areas: Path, tmp_path: Path) -> None:
+    text = report_csv(two_areas, tmp_path / "area.csv", "--area", "area 002")
+    services = {
+        row["group"] for row in csv.DictReader(text.splitlines()) if row["breakdown"] == "service"
+    }
+    assert services == {"area 002 drug-alcohol-service", "area 002 iapt"}
+
+
+def test_report_refuses_an_unknown_area(two_areas: Path, tmp_path: Path) -> None:
+    args = ["report", "--period", YEAR, "--source", str(two_areas), "--area", "area 999"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "r.csv")])
+    assert result.exit_code == 2
+    assert "no organisation 'area 999'" in result.output

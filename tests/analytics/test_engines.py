@@ -7,14 +7,14 @@ may create a schema in; CI runs it in ./scripts/test-postgresql. By hand:
     NWD_ANALYTICS_PG_URL=$NWD_DATABASE_URL uv run pytest tests/analytics/test_engines.py
     pg_cluster_stop
 Spark is slow (a JVM; ~12 s to start, ~40 s of queries) and needs the optional extra and
-Java (Debian's openjdk-17-jre-headless):
+Java (Debian's openjdk-17-jre-headless); skipped without them, except under CI (`CI` set,
+as .ci/run does), where that is a failure:
     uv run --extra spark pytest -m slow tests/analytics/test_engines.py
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -25,7 +25,7 @@ import pytest
 from ibis.backends import BaseBackend
 from typer.testing import CliRunner
 
-from nowrongdoor.analytics.engine import count_all, open_extract
+from nowrongdoor.analytics.engine import EngineUnavailable, connect, count_all, open_extract
 from nowrongdoor.analytics.indicators import Period
 from nowrongdoor.cli.app import app
 
@@ -90,20 +90,18 @@ def test_postgresql_agrees_on_a_synthetic_area(synthetic_area: Path, postgres: B
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[BaseBackend]:
-    pytest.importorskip("pyspark", reason="the spark extra is not installed")
-    if shutil.which("java") is None:
-        pytest.skip("no Java for Spark")
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # else it binds a public address
-    from pyspark.sql import SparkSession
+    yield (con := spark_or_skip())
+    con.disconnect()
 
-    session = (
-        SparkSession.builder.master("local[2]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
-    yield ibis.pyspark.connect(session)
-    session.stop()
+
+def spark_or_skip() -> BaseBackend:
+    """A local Spark session; without the extra or Java a skip, or under CI a failure."""
+    try:
+        return connect("spark")
+    except EngineUnavailable as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI runs the Spark agreement: {error}")
+        pytest.skip(str(error))
 
 
 @pytest.mark.slow

@@ -1,14 +1,17 @@
 """Runs the registry's indicators on an engine and counts them by breakdown, in long form.
 
-DuckDB (embedded) reads the Parquet extract folder in place; another Ibis backend (PostgreSQL
-is tested to agree) is given a copy of the tables.
+DuckDB (embedded) and Spark (local mode) read the Parquet extract folder in place;
+PostgreSQL is given a copy of the tables. All three are tested to agree.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlparse
 
 import ibis
 import pyarrow as pa
@@ -21,32 +24,85 @@ from nowrongdoor.analytics.indicators import REGISTRY, SHARED, Indicator, Period
 from nowrongdoor.analytics.tables import NOT_KNOWN, SCHEMAS, table_path
 
 READS_PARQUET_IN_PLACE = ("duckdb", "pyspark")
+ENGINES = ("duckdb", "postgres", "spark")
+
+
+class EngineUnavailable(RuntimeError):
+    """The engine asked for cannot run here (no server URL, no extra, no Java)."""
+
+
+def connect(engine: str, postgres_url: str | None = None) -> BaseBackend:
+    """A connection to one of ENGINES: an in-memory DuckDB, the PostgreSQL server at
+    `postgres_url`, or a Spark session in local mode on 2 cores."""
+    if engine == "duckdb":
+        con = ibis.duckdb.connect()
+        con.raw_sql("SET enable_progress_bar = false")  # ours is the one shown
+        return con
+    if engine == "postgres":
+        if not postgres_url or not postgres_url.startswith(("postgres://", "postgresql://")):
+            raise EngineUnavailable("the postgres engine needs a PostgreSQL URL")
+        url = urlparse(postgres_url)
+        return ibis.postgres.connect(
+            host=url.hostname,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            database=url.path.lstrip("/") or "postgres",
+        )
+    if engine == "spark":
+        return _spark()
+    raise ValueError(f"unknown engine {engine!r}; one of {', '.join(ENGINES)}")
+
+
+def _spark() -> BaseBackend:
+    """Spark in local mode, no web UI, bound to the loopback address (docs/analytics.md)."""
+    try:
+        from pyspark.sql import SparkSession  # type: ignore[import-not-found, unused-ignore]
+    except ImportError as error:
+        raise EngineUnavailable(
+            "the spark engine needs the extra: uv sync --extra spark"
+        ) from error
+    if shutil.which("java") is None:
+        raise EngineUnavailable("the spark engine needs Java (Debian: openjdk-17-jre-headless)")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    session = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    return ibis.pyspark.connect(session)
 
 
 def open_extract(folder: Path, con: BaseBackend | None = None) -> Tables:
     """The extract folder's tables on `con` (default: a new in-memory DuckDB). DuckDB and
     Spark read the Parquet files in place; another backend (PostgreSQL) gets a copy of each
-    table and so needs an empty schema."""
+    table as a temporary table, so nothing is left in its database."""
     missing = [name for name in SCHEMAS if not table_path(folder, name).exists()]
     if missing:
         raise FileNotFoundError(f"{folder}: not an extract folder, missing {', '.join(missing)}")
     if con is None:
-        con = ibis.duckdb.connect()
-        con.raw_sql("SET enable_progress_bar = false")  # ours is the one shown
+        con = connect("duckdb")
     if con.name in READS_PARQUET_IN_PLACE:
         return {
             name: con.read_parquet(str(table_path(folder, name)), table_name=name)
             for name in SCHEMAS
         }
     return {
-        name: con.create_table(name, pq.read_table(table_path(folder, name))) for name in SCHEMAS
+        name: con.create_table(name, pq.read_table(table_path(folder, name)), temp=True)
+        for name in SCHEMAS
     }
 
 
-def _cells(t: Tables, period: Period, indicator: Indicator) -> pa.Table:
+def _cells(t: Tables, period: Period, indicator: Indicator, area: str | None) -> pa.Table:
     """Numerator and denominator for every combination of the breakdowns' groups: one pass
-    on the engine, and a small table (thousands of rows) whatever the number of people."""
+    on the engine, and a small table (thousands of rows) whatever the number of people.
+    With an area, only the units at its organisation's services."""
     units = indicator.units(t, period)
+    if area is not None:
+        services = t["services"]
+        ours = services.filter(services.organisation == area).service_id
+        units = units.filter(units.service_id.isin(ours))
     services = t["services"].select("service_id", "service")
     joined = units.left_join(t["people"], "person_id").left_join(services, "service_id")
     groups = {name: joined[name].fill_null(NOT_KNOWN) for name in indicator.breakdowns}
@@ -57,9 +113,11 @@ def _cells(t: Tables, period: Period, indicator: Indicator) -> pa.Table:
     )
 
 
-def count_indicator(t: Tables, period: Period, indicator: Indicator) -> list[Count]:
+def count_indicator(
+    t: Tables, period: Period, indicator: Indicator, area: str | None = None
+) -> list[Count]:
     """The area row, then each breakdown's groups in order, rolled up from the cells."""
-    cells = _cells(t, period, indicator)
+    cells = _cells(t, period, indicator, area)
     if cells.num_rows == 0:
         return []
     counts = [
@@ -87,6 +145,12 @@ def count_indicator(t: Tables, period: Period, indicator: Indicator) -> list[Cou
     return counts
 
 
+def organisations(t: Tables) -> list[str]:
+    """The organisations the extract's services belong to (what --area selects)."""
+    names = t["services"].select("organisation").distinct().to_pyarrow()["organisation"]
+    return sorted(name for name in names.to_pylist() if name is not None)
+
+
 def share(t: Tables, period: Period) -> Tables:
     """The tables plus each shared intermediate table (indicators.SHARED) for the period,
     computed once as a temporary table instead of once per indicator."""
@@ -106,12 +170,17 @@ def count_all(
     period: Period,
     indicators: Sequence[Indicator] = REGISTRY,
     on_indicator: Callable[[Indicator], None] = lambda indicator: None,
+    area: str | None = None,
 ) -> list[Count]:
-    """Every indicator's counts; an indicator with no units still has its area row (0 of 0)."""
+    """Every indicator's counts; an indicator with no units still has its area row (0 of 0).
+    With `area` (an organisation), only units at its services count; what is looked up about
+    their people stays extract-wide (a need screened elsewhere, a re-presentation anywhere)."""
+    if area is not None and area not in organisations(t):
+        raise ValueError(f"no organisation {area!r} in the extract")
     counts: list[Count] = []
     t = share(t, period)
     for indicator in indicators:
-        rows = count_indicator(t, period, indicator)
+        rows = count_indicator(t, period, indicator, area)
         counts.extend(rows or [Count(indicator.id, AREA, "all", 0, 0)])
         on_indicator(indicator)
     return counts

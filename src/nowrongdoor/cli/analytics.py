@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from nowrongdoor.analytics.indicators import Period
 
 
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    postgres = "postgres"
+    spark = "spark"
+
+
 class ReportFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
@@ -70,20 +76,28 @@ def report(
     ] = None,
     output: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.csv,
     national: Annotated[bool, typer.Option(help="the area total is national: not rounded")] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(help="postgres: on --source's or NWD_DATABASE_URL's server, in temp tables"),
+    ] = Engine.duckdb,
+    area: Annotated[
+        str | None, typer.Option(help="only the services of this organisation (by name)")
+    ] = None,
 ) -> None:
     """The commissioner indicators in long form, disclosure control applied."""
     import sys
 
     from nowrongdoor.analytics import report as writers
     from nowrongdoor.analytics.disclosure import publish
+    from nowrongdoor.analytics.engine import EngineUnavailable
     from nowrongdoor.analytics.indicators import Period
 
     try:
         start, end = _period(period)
-    except InputError as error:
+        counts = _counts(source, Period(start, end), engine, area)
+    except (InputError, EngineUnavailable, ValueError) as error:
         sys.stderr.write(f"{error}\n")
         raise typer.Exit(2) from error
-    counts = _counts(source, Period(start, end))
     publication = publish(counts, national=national)
     if output is ReportFormat.html:
         from nowrongdoor.analytics.html_report import write_html
@@ -95,30 +109,38 @@ def report(
     typer.echo(f"{out}: {len(publication.cells)} rows; {publication.note}", err=True)
 
 
-def _counts(source: str | None, period: Period) -> list[Count]:
+def _counts(source: str | None, period: Period, engine: Engine, area: str | None) -> list[Count]:
     """Counts from an extract folder, or from a database extracted to a temporary folder."""
     import os
     import tempfile
 
     from rich.progress import Progress
 
-    from nowrongdoor.analytics.engine import count_all, open_extract
+    from nowrongdoor.analytics.engine import connect, count_all, open_extract
     from nowrongdoor.analytics.indicators import REGISTRY
 
-    with tempfile.TemporaryDirectory(prefix="nwd-extract-") as scratch:
-        if source is not None and Path(source).is_dir():
-            folder = Path(source)
-        else:
-            if source is not None:
-                os.environ["NWD_DATABASE_URL"] = source
-            from nowrongdoor.analytics.extract import extract_records
-            from nowrongdoor.config.boot import boot
+    is_folder = source is not None and Path(source).is_dir()
+    if source is not None and not is_folder:
+        os.environ["NWD_DATABASE_URL"] = source
+    con = connect(engine.value, os.environ.get("NWD_DATABASE_URL"))
+    try:
+        with tempfile.TemporaryDirectory(prefix="nwd-extract-") as scratch:
+            if source is not None and is_folder:
+                folder = Path(source)
+            else:
+                from nowrongdoor.analytics.extract import extract_records
+                from nowrongdoor.config.boot import boot
 
-            boot()
-            folder = Path(scratch)
-            extract_records(folder, period.end)
-        with Progress(transient=True) as progress:
-            task = progress.add_task("indicators", total=len(REGISTRY))
-            return count_all(
-                open_extract(folder), period, on_indicator=lambda _: progress.advance(task)
-            )
+                boot()
+                folder = Path(scratch)
+                extract_records(folder, period.end)
+            with Progress(transient=True) as progress:
+                task = progress.add_task("indicators", total=len(REGISTRY))
+                return count_all(
+                    open_extract(folder, con),
+                    period,
+                    on_indicator=lambda _: progress.advance(task),
+                    area=area,
+                )
+    finally:
+        con.disconnect()
