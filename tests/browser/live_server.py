@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 from helpers import NWD, ROOT
 
 SEED_PEOPLE = "12"  # enough for every setting to have a caseload; seeding takes ~3 s
-START_TIMEOUT = 30.0
+START_TIMEOUT = 60.0
 
 
 def free_port() -> int:
@@ -69,7 +69,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
                 return
         except urllib.error.HTTPError:
             return  # serving; the tests will say what is wrong with the answer
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.1)
     raise RuntimeError(f"nwd serve did not answer within {START_TIMEOUT} s:\n{log.read_text()}")
 
