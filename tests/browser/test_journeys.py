@@ -92,7 +92,9 @@ def test_the_four_journeys(
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text(f"Referred to {DRUGS}")
     page.get_by_role("link", name=IAPT).click()  # the episode, from the record
     page.get_by_role("link", name="Discharge or transfer").click()
-    for box in page.locator("input[name^='checklist.']").all():
+    boxes = page.locator("input[name^='checklist.']")
+    boxes.first.wait_for()  # `.all()` does not wait for the page to arrive
+    for box in boxes.all():
         box.check()
     page.fill("#discharged", date.today().isoformat())
     page.check("input[name='kind'][value='transfer']")
