@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from nowrongdoor.records.care.models import EpisodeOfCare, EpisodeStatus
 from nowrongdoor.records.clinical.models import Assessment
-from nowrongdoor.records.coordination.models import CareCoordinator, CarePlanVersion
+from nowrongdoor.records.coordination.models import CareCoordinator
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.records.referrals.models import Referral
 from nowrongdoor.services import audit, referrals, use_case
 from nowrongdoor.services.actor import Actor
+from nowrongdoor.services.coordination import current_care_plan, current_coordinator
 from nowrongdoor.services.risk import RiskFlag, risk_flags
 
 REVIEW_SOON_DAYS = 7
@@ -54,7 +55,7 @@ class Caseload:
 
 
 def _review_due(person: Person, today: date) -> date | None:
-    latest = CarePlanVersion.objects.filter(plan__person=person).order_by("-number").first()
+    latest = current_care_plan(person)
     if latest is None or (latest.next_review - today).days > REVIEW_SOON_DAYS:
         return None
     return latest.next_review
@@ -83,11 +84,7 @@ def caseload(actor: Actor) -> Caseload:
     with use_case(actor):
         for episode in episodes:
             person = episode.person
-            named = (
-                CareCoordinator.objects.filter(person=person, ended__isnull=True)
-                .select_related("coordinator")
-                .first()
-            )
+            named = current_coordinator(person)
             waiting = episode.status != EpisodeStatus.IN_TREATMENT
             found.rows.append(
                 Row(

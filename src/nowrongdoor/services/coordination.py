@@ -249,6 +249,11 @@ def record_child(
     return child
 
 
+def current_care_plan(person: Person) -> CarePlanVersion | None:
+    """The latest version of the person's care plan, if one was started."""
+    return CarePlanVersion.objects.filter(plan__person=person).order_by("-number").first()
+
+
 def current_coordinator(person: Person) -> CareCoordinator | None:
     """The one active coordinator, if named (the caller may already read the person)."""
     return (

@@ -3,8 +3,6 @@ plan (PHE-COOC App5 §3 sections, every version kept, what changed), add case no
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +23,7 @@ from nowrongdoor.services.actor import Actor
 from nowrongdoor.services.people import read_person
 from nowrongdoor.web.forms import Form
 from nowrongdoor.web.pages import actor_of, signed_in
+from nowrongdoor.web.typed import a_date
 from nowrongdoor.web.views import person_page
 
 SECTION_WORDS = {
@@ -91,13 +90,6 @@ def coordinator(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "web/coordinator.jinja", context, status=422 if form.errors else 200)
 
 
-def _next_review(form: Form) -> date:
-    try:
-        return date.fromisoformat(form.value("next_review"))
-    except ValueError:
-        raise InputError("next_review", "next_review: enter a date, like 2026-12-31") from None
-
-
 @signed_in
 @require_http_methods(["GET", "POST"])
 def care_plan(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -119,7 +111,7 @@ def care_plan(request: HttpRequest, person_id: int) -> HttpResponse:
                 person_id,
                 int(expected) if expected.isdigit() else -1,
                 {s: form.value(f"sections.{s}") for s in CARE_PLAN_SECTIONS},
-                _next_review(form),
+                a_date(form, "next_review"),
                 form.value("agreed") == "yes",
             )
         )

@@ -4,7 +4,7 @@ its gap to the area rate."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -13,17 +13,10 @@ from django.utils import timezone
 
 from nowrongdoor.analytics.disclosure import Cell
 from nowrongdoor.analytics.indicators import REGISTRY
-from nowrongdoor.errors import InputError
 from nowrongdoor.services.dashboard import area_figures, period_of
 from nowrongdoor.web.forms import Form
 from nowrongdoor.web.pages import actor_of, signed_in
-
-
-def _day(form: Form, name: str) -> date:
-    try:
-        return date.fromisoformat(form.value(name))
-    except ValueError:
-        raise InputError(name, f"{name}: enter a date, like 2026-03-31") from None
+from nowrongdoor.web.typed import a_date
 
 
 def _sections(cells: list[Cell]) -> list[dict[str, Any]]:
@@ -47,7 +40,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     defaults = {"start": (today - timedelta(days=364)).isoformat(), "end": today.isoformat()}
     form = Form({**defaults, **request.GET.dict()})
     figures = form.attempt(
-        lambda: area_figures(actor_of(request), period_of(_day(form, "start"), _day(form, "end"))),
+        lambda: area_figures(
+            actor_of(request), period_of(a_date(form, "start"), a_date(form, "end"))
+        ),
     )
     context = {
         "form": form,

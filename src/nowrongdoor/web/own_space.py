@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from nowrongdoor.errors import InputError
 from nowrongdoor.records.care.models import ConsentState
-from nowrongdoor.records.coordination.models import CarePlanVersion
 from nowrongdoor.records.directory.models import Service
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.services import access, consent, coordination, self_completion
@@ -40,7 +39,7 @@ def _coming_up(person: Person) -> list[dict[str, Any]]:
             "service"
         )
     ]
-    plan = CarePlanVersion.objects.filter(plan__person=person).order_by("-number").first()
+    plan = coordination.current_care_plan(person)
     if plan is not None and plan.next_review >= today:
         found.append({"when": plan.next_review, "what": "Review of your care plan"})
     return sorted(found, key=lambda item: item["when"])

@@ -14,11 +14,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from nowrongdoor.records.care.models import Consent
-from nowrongdoor.records.coordination.models import CarePlanVersion
 from nowrongdoor.records.directory.models import Role
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.services.caseload import caseload
-from nowrongdoor.services.coordination import current_coordinator
+from nowrongdoor.services.coordination import current_care_plan, current_coordinator
 from nowrongdoor.services.dashboard import MAY_SEE
 from nowrongdoor.services.people import read_person
 from nowrongdoor.services.risk import risk_flags
@@ -130,7 +129,7 @@ def person_page(request: HttpRequest, person_id: int, note: Form | None = None) 
     """A person's record, risk first; `note` is a case note that failed, shown with its error."""
     actor = actor_of(request)
     record = read_person(actor, person_id)
-    plan = CarePlanVersion.objects.filter(plan__person=record).order_by("-number").first()
+    plan = current_care_plan(record)
     context = {
         "person": record,
         "risk_flags": risk_flags(record),
