@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -26,3 +27,10 @@ def run_nwd(
         cwd=ROOT,
         env=env,
     )
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now, for a real server under test."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

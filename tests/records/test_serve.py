@@ -13,13 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import NWD, ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from helpers import NWD, ROOT, free_port
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
