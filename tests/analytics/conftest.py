@@ -12,7 +12,7 @@ import pytest
 from nowrongdoor.analytics.tables import SCHEMAS, table_path
 
 D = date.fromisoformat
-DA, TT, MH = 1, 2, 3
+DA, TT, MH, PRISON = 1, 2, 3, 4
 
 
 Row = dict[str, object]
@@ -27,6 +27,7 @@ def _episode(
     started: str | None,
     discharged: str | None = None,
     free: bool | None = None,
+    kind: str = "planned",
 ) -> Row:
     return {
         "episode_id": eid,
@@ -36,7 +37,7 @@ def _episode(
         "referral_received": D(referral),
         "treatment_started": started and D(started),
         "discharged": discharged and D(discharged),
-        "discharge_type": "planned" if discharged else None,
+        "discharge_type": kind if discharged else None,
         "free_of_dependence": free,
     }
 
@@ -80,6 +81,26 @@ def _top(person: int, stage: str, day: str, **domains: int | bool | None) -> Row
     }
 
 
+def _consent(cid: int, person: int, recipient: int, state: str, day: str) -> Row:
+    return {
+        "consent_id": cid,
+        "person_id": person,
+        "recipient_service_id": recipient,
+        "state": state,
+        "date": D(day),
+    }
+
+
+def _assessment(aid: int, person: int, day: str, suitability: str) -> Row:
+    return {
+        "assessment_id": aid,
+        "person_id": person,
+        "service_id": TT,
+        "date": D(day),
+        "suitability": suitability,
+    }
+
+
 def _plan(person: int, number: int, created: str, review: str, crisis: bool) -> Row:
     return {
         "person_id": person,
@@ -111,11 +132,13 @@ def _referral(rid: int, status: str, decided: str, route: bool) -> Row:
     }
 
 
+R = "released"  # from a prison service
 TINY: dict[str, list[Row]] = {
     "services": [
         {"service_id": DA, "service": "drugs", "setting": "drug-alcohol-service"},
         {"service_id": TT, "service": "talking", "setting": "iapt"},
         {"service_id": MH, "service": "community", "setting": "mental-health-secondary"},
+        {"service_id": PRISON, "service": "prison", "setting": "prison"},
     ],
     "people": [
         {
@@ -129,7 +152,7 @@ TINY: dict[str, list[Row]] = {
         for i, sex in enumerate(("male", "female", None, "male", "female", "male"), start=1)
     ],
     "episodes": [
-        _episode(1, 1, DA, "opiate", "2025-03-01", "2025-03-10"),
+        _episode(1, 1, DA, "opiate", "2025-03-01", "2025-03-10", "2026-02-01", kind="died"),
         _episode(2, 2, DA, "alcohol-only", "2025-05-01", "2025-05-15", "2025-09-01", True),
         _episode(3, 3, DA, "alcohol-only", "2025-06-01", "2025-07-01", "2025-08-01", True),
         _episode(4, 3, DA, "alcohol-only", "2025-10-01", "2025-10-05"),
@@ -139,6 +162,38 @@ TINY: dict[str, list[Row]] = {
         _episode(8, 6, TT, None, "2025-05-01", "2025-05-10"),
         _episode(9, 4, TT, None, "2026-01-10", None),
         _episode(10, 1, MH, None, "2025-06-10", "2025-06-20"),
+        _episode(11, 2, PRISON, "alcohol-only", "2025-01-01", "2025-01-05", "2025-05-01", kind=R),
+        _episode(12, 3, PRISON, "alcohol-only", "2025-08-05", "2025-08-06", "2025-09-01", kind=R),
+        _episode(13, 4, PRISON, "opiate", "2025-06-01", "2025-06-02", "2025-12-01", kind=R),
+        _episode(14, 5, PRISON, None, "2025-05-01", None, "2025-06-01", kind=R),
+        _episode(15, 1, PRISON, "opiate", "2024-06-01", "2024-06-02", "2025-02-01", kind=R),
+    ],
+    "consents": [
+        _consent(1, 1, TT, "given", "2025-04-01"),
+        _consent(2, 1, MH, "given", "2025-04-02"),
+        _consent(3, 1, TT, "withdrawn", "2025-09-01"),
+        _consent(4, 3, DA, "given", "2025-05-01"),
+        _consent(5, 3, TT, "given", "2025-05-01"),
+        _consent(6, 3, TT, "withdrawn", "2025-06-01"),
+        _consent(7, 3, MH, "given", "2026-05-01"),
+        _consent(8, 2, TT, "given", "2025-05-01"),
+    ],
+    "assessments": [
+        _assessment(1, 5, "2025-05-01", "not-initially-suitable"),
+        _assessment(2, 3, "2025-08-01", "not-initially-suitable"),
+        _assessment(3, 6, "2025-06-01", "suitable"),
+        _assessment(4, 1, "2025-02-01", "not-initially-suitable"),
+        _assessment(5, 4, "2026-01-15", "not-initially-suitable"),
+    ],
+    "route_actions": [
+        {"assessment_id": aid, "kind": kind, "date": D(day)}
+        for aid, kind, day in (
+            (1, "offered", "2025-05-01"),
+            (1, "accepted", "2025-05-02"),
+            (2, "offered", "2025-08-01"),
+            (2, "declined", "2025-08-02"),
+            (4, "accepted", "2025-02-01"),
+        )
     ],
     "tops": [
         _top(

@@ -54,6 +54,20 @@ def counts(folder: Path, indicator: str) -> dict[tuple[str, str], tuple[int, int
         ("named_coordinator", (1, 2)),
         # in treatment: 1 (started 2025-03-10), 2 (started May), 3 (started July): 2 new of 3
         ("new_presentations", (2, 3)),
+        # person 1's episode ended in February 2026: died
+        ("deaths_in_treatment", (1, 3)),
+        # released after treatment in prison in the year: person 2 (community start 14 days
+        # later), 3 (34 days), 4 (none); 5 had no treatment there, 1 was released in 2024-25
+        ("continuity_after_prison", (1, 3)),
+        # co-occurring 1 and 3. Person 1: TT withdrawn, community mental health given (shares).
+        # Person 3: their own service only, TT withdrawn, community mental health after the year
+        ("consent_coverage", (1, 2)),
+        # not initially suitable in the year: assessments 1, 2, 5 (4 was in 2024-25)
+        ("not_suitable_offered_route", (2, 3)),  # 1 (offered, accepted), 2 (offered, declined)
+        ("not_suitable_accepted_route", (1, 3)),  # 1 only
+        # 2: person 3 in treatment at drugs until 08-01, the assessment's day; 1: TT only;
+        # 5: person 4's treatment ended before the assessment
+        ("not_suitable_started_route", (1, 3)),
         # TT referrals in the year: episodes 7, 8 (both started), 9 (not); 6 was in 2024-25
         ("therapy_entering_treatment", (2, 3)),
         # ended in the year: courses 1-5; course 3 had one treatment session

@@ -214,6 +214,22 @@ def test_planned_discharge_after_treatment_schedules_recovery_check_ups(
     assert due == [today + timedelta(days=d) for d in (30, 91, 182)]
 
 
+def test_released_is_only_for_a_prison_service_and_died_schedules_no_check_ups(
+    area: Area, person: Person
+) -> None:
+    episode = EpisodeOfCare.objects.get(person=person)
+    today = date.today()
+    episodes.start_treatment(area.therapist, episode.pk, today)
+    with pytest.raises(InputError, match=r"^kind: released is for a prison service"):
+        episodes.discharge(area.therapist, episode.pk, today, "released", "out", CHECKLIST_DONE)
+    episode.refresh_from_db()
+    assert episode.status == "in-treatment" and not Discharge.objects.exists()
+    episodes.discharge(area.therapist, episode.pk, today, "died", "died", CHECKLIST_DONE)
+    episode.refresh_from_db()
+    assert episode.discharge_type == "died"
+    assert not RecoveryCheckUp.objects.filter(person=person).exists()
+
+
 def test_children_carers_and_goal_reviews(area: Area, person: Person) -> None:
     year = date.today().year
     child = coordination.record_child(area.therapist, person.pk, year - 6, True)

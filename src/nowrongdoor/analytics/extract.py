@@ -7,7 +7,10 @@ records fit in memory; a nation's come from `synth.py` (or, later, a batched ext
 
 Derived on the way (docs/analytics.md):
 - substance group: from the latest start TOP at the episode's service, by the NDTMS
-  hierarchy (opiates; else non-opiates with or without alcohol; else alcohol only);
+  hierarchy (opiates; else non-opiates with or without alcohol; else alcohol only), for
+  episodes at drug and alcohol and prison services;
+- route actions: only the actions on the codes that make up an assessment's alternative
+  route (`iapt_suitability.because`), which is what the no wrong door funnel follows;
 - free of dependence: a planned discharge (ASSUMPTION until the records carry the NDTMS
   discharge reason codes).
 """
@@ -24,6 +27,7 @@ import pyarrow.parquet as pq
 
 from nowrongdoor.analytics.tables import ETHNICITY_GROUPS, NOT_KNOWN, SCHEMAS, table_path
 
+SUBSTANCE_SETTINGS = ("drug-alcohol-service", "prison")
 NON_OPIATES = (
     "crack_days",
     "cocaine_days",
@@ -65,8 +69,8 @@ def _write(out: Path, name: str, rows: Iterable[dict[str, Any]]) -> int:
 
 def extract_records(out: Path, as_of: date) -> dict[str, int]:
     """Write every extract table from the records database; returns rows per table."""
-    from nowrongdoor.records.care.models import EpisodeOfCare
-    from nowrongdoor.records.clinical.models import Screening
+    from nowrongdoor.records.care.models import Consent, EpisodeOfCare
+    from nowrongdoor.records.clinical.models import Assessment, Screening
     from nowrongdoor.records.coordination.models import (
         CareCoordinator,
         CarePlanVersion,
@@ -77,7 +81,7 @@ def extract_records(out: Path, as_of: date) -> dict[str, int]:
     from nowrongdoor.records.directory.models import Service
     from nowrongdoor.records.outcomes.models import SessionMeasure, TherapyCourse, TopRecord
     from nowrongdoor.records.people.models import Person
-    from nowrongdoor.records.referrals.models import Referral
+    from nowrongdoor.records.referrals.models import RecommendationAction, Referral
 
     out.mkdir(parents=True, exist_ok=True)
     tops: list[dict[str, Any]] = [
@@ -119,7 +123,7 @@ def extract_records(out: Path, as_of: date) -> dict[str, int]:
                 "person_id": e.person_id,
                 "service_id": e.service_id,
                 "substance_group": start_group.get((e.person_id, e.service_id))
-                if e.service.setting == "drug-alcohol-service"
+                if e.service.setting in SUBSTANCE_SETTINGS
                 else None,
                 "referral_received": e.referral_received,
                 "treatment_started": e.treatment_started,
@@ -205,6 +209,31 @@ def extract_records(out: Path, as_of: date) -> dict[str, int]:
         "check_ups": (
             {"person_id": c.person_id, "service_id": c.service_id, "due": c.due, "done": c.done}
             for c in RecoveryCheckUp.objects.all()
+        ),
+        "consents": (
+            {
+                "consent_id": c.pk,
+                "person_id": c.person_id,
+                "recipient_service_id": c.recipient_id,
+                "state": c.state,
+                "date": _day(c.recorded_at),
+            }
+            for c in Consent.objects.all()
+        ),
+        "assessments": (
+            {
+                "assessment_id": a.pk,
+                "person_id": a.person_id,
+                "service_id": a.service_id,
+                "date": _day(a.recorded_at),
+                "suitability": a.output["iapt_suitability"]["status"],
+            }
+            for a in Assessment.objects.all()
+        ),
+        "route_actions": (
+            {"assessment_id": a.assessment_id, "kind": a.kind, "date": _day(a.recorded_at)}
+            for a in RecommendationAction.objects.select_related("assessment")
+            if a.code in a.assessment.output["iapt_suitability"]["because"]
         ),
         "children": (
             {

@@ -27,6 +27,7 @@ WAIT_DAYS_DRUG_ALCOHOL = 21  # NDTMS: 3 weeks or less from referral to first int
 WAIT_DAYS_THERAPY = (42, 126)  # Talking Therapies: 6 and 18 weeks
 PHQ9_RELIABLE, GAD7_RELIABLE = 6, 4  # reliable change (INSTRUMENTS.md)
 RE_PRESENTATION_DAYS = 182  # PHOF C19: no re-presentation within 6 months
+CONTINUITY_DAYS = 21  # continuity of care: community treatment within 3 weeks of release
 EQUALITY = ("age_band", "sex", "ethnicity_group", "disability", "sexual_orientation", "service")
 
 
@@ -255,6 +256,50 @@ def declined_started_elsewhere(t: Tables, p: Period) -> ir.Table:
     return _units(declined, declined.referral_id.isin(elsewhere.referral_id), False)
 
 
+def _not_initially_suitable(t: Tables, p: Period) -> ir.Table:
+    """Assessments in the period that found the person not initially suitable for Talking
+    Therapies, counted at the assessing service."""
+    a = t["assessments"]
+    return a.filter(a.suitability == "not-initially-suitable", a.date.between(p.start, p.end))
+
+
+def _route_taken(kinds: tuple[str, ...]) -> Callable[[Tables, Period], ir.Table]:
+    """Not-initially-suitable assessments with an action of one of `kinds` on the route."""
+
+    def route(t: Tables, p: Period) -> ir.Table:
+        assessed = _not_initially_suitable(t, p)
+        r = t["route_actions"]
+        acted = r.filter(r.kind.isin(kinds), r.date <= p.end)
+        return _units(assessed, assessed.assessment_id.isin(acted.assessment_id), False)
+
+    return route
+
+
+def not_suitable_started_route(t: Tables, p: Period) -> ir.Table:
+    """Not-initially-suitable assessments after which the person was in treatment at another
+    service (already or newly) at some time up to the period's end."""
+    assessed = _not_initially_suitable(t, p)
+    e = t["episodes"]
+    treated = e.filter(e.treatment_started.notnull()).select(
+        treated_person="person_id",
+        treated_service="service_id",
+        treated_from="treatment_started",
+        treated_to="discharged",
+    )
+    on_route = (
+        assessed.join(
+            treated,
+            (assessed.person_id == treated.treated_person)
+            & (treated.treated_service != assessed.service_id)
+            & (treated.treated_from <= p.end)
+            & (treated.treated_to.isnull() | (treated.treated_to >= assessed.date)),
+        )
+        .select("assessment_id")
+        .distinct()
+    )
+    return _units(assessed, assessed.assessment_id.isin(on_route.assessment_id), False)
+
+
 def named_coordinator(t: Tables, p: Period) -> ir.Table:
     people = _co_occurring(t, p)
     c = t["coordinators"]
@@ -296,6 +341,28 @@ def crisis_plan(t: Tables, p: Period) -> ir.Table:
     return _units(people, people.crisis_plan, group=False)
 
 
+def consent_coverage(t: Tables, p: Period) -> ir.Table:
+    """Co-occurring people whose latest decision by the period's end, for at least one service
+    other than the one treating them, is consent given to share."""
+    c = t["consents"]
+    latest = _latest(c.filter(c.date <= p.end), ["person_id", "recipient_service_id"], c.consent_id)
+    given = latest.filter(latest.state == "given").select(
+        given_person="person_id", recipient="recipient_service_id"
+    )
+    people = _co_occurring(t, p)
+    sharing = (
+        people.join(
+            given,
+            (people.person_id == given.given_person) & (people.service_id != given.recipient),
+        )
+        .select("person_id", "service_id")
+        .distinct()
+        .mutate(sharing=True)
+    )
+    joined = people.left_join(sharing, ["person_id", "service_id"])
+    return _units(joined, joined.sharing, group=False)
+
+
 def check_ups_done(t: Tables, p: Period) -> ir.Table:
     c = t["check_ups"]
     due = c.filter(c.due.between(p.start, p.end))
@@ -320,15 +387,52 @@ def children_safeguarding_known(t: Tables, p: Period) -> ir.Table:
     return _units(people, people.child)
 
 
+def _people_with(t: Tables, p: Period, episodes: ir.Table) -> ir.Table:
+    """People in treatment (the denominator), counted when one of `episodes` is theirs at the
+    same service and substance group."""
+    keys = episodes.select("person_id", "service_id", "substance_group").distinct()
+    people = _shared(t, p, "people_in_treatment").left_join(
+        keys.mutate(hit=True), ["person_id", "service_id", "substance_group"]
+    )
+    return _units(people, people.hit)
+
+
 def new_presentations(t: Tables, p: Period) -> ir.Table:
     """People in treatment whose treatment at the service started in the period."""
     e = _episodes_in(t, DRUG_ALCOHOL)
-    new = e.filter(e.treatment_started.between(p.start, p.end))
-    new = new.select("person_id", "service_id", "substance_group").distinct().mutate(new=True)
-    people = _shared(t, p, "people_in_treatment").left_join(
-        new, ["person_id", "service_id", "substance_group"]
+    return _people_with(t, p, e.filter(e.treatment_started.between(p.start, p.end)))
+
+
+def deaths_in_treatment(t: Tables, p: Period) -> ir.Table:
+    e = _episodes_in(t, DRUG_ALCOHOL)
+    died = e.filter(e.discharge_type == "died", e.discharged.between(p.start, p.end))
+    return _people_with(t, p, died)
+
+
+def continuity_after_prison(t: Tables, p: Period) -> ir.Table:
+    """Releases in the period from treatment at a prison service; the numerator: treatment
+    started at a community drug and alcohol service within 21 days of release."""
+    e = _episodes_in(t, "prison")
+    released = e.filter(
+        e.discharge_type == "released",
+        e.discharged.between(p.start, p.end),
+        e.treatment_started.notnull(),
     )
-    return _units(people, people.new)
+    community = _episodes_in(t, DRUG_ALCOHOL).select(
+        community_person="person_id", community_started="treatment_started"
+    )
+    engaged = (
+        released.join(
+            community,
+            (released.person_id == community.community_person)
+            & community.community_started.between(
+                released.discharged, released.discharged + ibis.interval(days=CONTINUITY_DAYS)
+            ),
+        )
+        .select("episode_id")
+        .distinct()
+    )
+    return _units(released, released.episode_id.isin(engaged.episode_id))
 
 
 def therapy_entering_treatment(t: Tables, p: Period) -> ir.Table:
@@ -439,6 +543,29 @@ REGISTRY: tuple[Indicator, ...] = (
         "of leaving. Re-presentations after the extract date are not yet seen.",
         "PHOF C19a/b/c (opiate, non-opiate, alcohol); Fingertips 90245",
         successful_completion,
+        _SUBSTANCE,
+    ),
+    Indicator(
+        "deaths_in_treatment",
+        "Deaths in drug and alcohol treatment",
+        "People in drug and alcohol treatment in the period (as co_occurring_in_treatment) "
+        "whose episode ended in the period with the discharge reason 'died'. Deaths are only "
+        "those the service recorded; the population measure (PHOF C19d) is not computed here.",
+        "INDICATORS.md (deaths in treatment: a local measure; NDTMS discharge reason 'died')",
+        deaths_in_treatment,
+        _SUBSTANCE,
+        higher_is_better=False,
+    ),
+    Indicator(
+        "continuity_after_prison",
+        "Continuity of care after prison: community treatment within 3 weeks of release",
+        "People released in the period from treatment at a prison service (the breakdown's "
+        "service; discharge reason 'released') who started treatment at a community drug and "
+        "alcohol service within 21 days of release. Releases in the last 3 weeks before the "
+        "extract date may not yet show their community start.",
+        "Continuity of care for adults released from prison (gov.uk, 2018/2023; formerly PHOF "
+        "2.16; INDICATORS.md); PHE-COOC action 4 (continuity between prison and community)",
+        continuity_after_prison,
         _SUBSTANCE,
     ),
     *(
@@ -585,6 +712,41 @@ REGISTRY: tuple[Indicator, ...] = (
         "exclude); local monitor",
         declined_started_elsewhere,
     ),
+    *(
+        Indicator(
+            f"not_suitable_{stage}_route",
+            f"Not initially suitable for Talking Therapies: {title} (no wrong door)",
+            "Assessments in the period that found the person not initially suitable for NHS "
+            f"Talking Therapies, at the assessing service (the breakdown's service): {definition}",
+            "IAPT-PPG ¶27-30 (not initially suitable comes with the route that is suitable); "
+            "PHE-COOC action 12; local monitor",
+            units,
+        )
+        for stage, title, definition, units in (
+            (
+                "offered",
+                "offered the route that is suitable",
+                "those for which the practitioner recorded an action on the alternative route's "
+                "recommendations (offered, accepted, declined or referred) by the period's end.",
+                _route_taken(("offered", "accepted", "declined", "referred")),
+            ),
+            (
+                "accepted",
+                "accepted the route",
+                "those where the person accepted the alternative route, or was referred on it "
+                "with their consent, by the period's end.",
+                _route_taken(("accepted", "referred")),
+            ),
+            (
+                "started",
+                "in treatment on the route",
+                "those where the person was in treatment at another service at some time from "
+                "the assessment to the period's end (already in treatment counts: the route may "
+                "be to continue it).",
+                not_suitable_started_route,
+            ),
+        )
+    ),
     Indicator(
         "named_coordinator",
         "People with co-occurring needs who have a named care coordinator",
@@ -609,6 +771,16 @@ REGISTRY: tuple[Indicator, ...] = (
         "period's end includes a crisis plan; no care plan counts as no crisis plan.",
         "PHE-COOC App5 §3 (a plan to manage mental health crisis agreed with the person)",
         crisis_plan,
+    ),
+    Indicator(
+        "consent_coverage",
+        "People with co-occurring needs who consent to share with another service",
+        "People with co-occurring needs (as in named_coordinator) whose latest decision by the "
+        "period's end, for at least one service other than the one treating them, is consent "
+        "given to share information.",
+        "UK-ALC 2.2.4 (information shared with the person's consent); PHE-COOC (one shared, "
+        "multi-agency care plan); local measure",
+        consent_coverage,
     ),
     Indicator(
         "check_ups_done",

@@ -44,11 +44,11 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("episode_id", pa.int64()),
             ("person_id", pa.int64()),
             ("service_id", pa.int64()),
-            ("substance_group", pa.string()),  # drug and alcohol episodes; null elsewhere
+            ("substance_group", pa.string()),  # drug and alcohol and prison episodes
             ("referral_received", _date),
             ("treatment_started", _date),
             ("discharged", _date),
-            ("discharge_type", pa.string()),  # planned, unplanned, transfer
+            ("discharge_type", pa.string()),  # planned, unplanned, transfer, died, ...
             ("free_of_dependence", pa.bool_()),  # left treatment successfully (PHOF C19)
         ]
     ),
@@ -134,6 +134,31 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("service_id", pa.int64()),
             ("due", _date),
             ("done", _date),
+        ]
+    ),
+    "consents": pa.schema(  # each decision; the latest by consent_id counts
+        [
+            ("consent_id", pa.int64()),
+            ("person_id", pa.int64()),
+            ("recipient_service_id", pa.int64()),
+            ("state", pa.string()),  # given, refused, withdrawn
+            ("date", _date),
+        ]
+    ),
+    "assessments": pa.schema(  # the engine's output kept to what the no wrong door monitor needs
+        [
+            ("assessment_id", pa.int64()),
+            ("person_id", pa.int64()),
+            ("service_id", pa.int64()),
+            ("date", _date),
+            ("suitability", pa.string()),  # suitable, not-initially-suitable, ...
+        ]
+    ),
+    "route_actions": pa.schema(  # actions on a not-initially-suitable assessment's route
+        [
+            ("assessment_id", pa.int64()),
+            ("kind", pa.string()),  # offered, accepted, declined, referred
+            ("date", _date),
         ]
     ),
     "children": pa.schema(  # no dates of birth or whereabouts: hidden harm needs none

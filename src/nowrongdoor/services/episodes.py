@@ -18,7 +18,7 @@ CHECK_UPS_AFTER_DAYS = (30, 91, 182)
 
 def _episode(actor: Actor, episode_id: int, action: str) -> EpisodeOfCare:
     episode = (
-        EpisodeOfCare.objects.select_related("person")
+        EpisodeOfCare.objects.select_related("person", "service")
         .filter(pk=checks.an_id(episode_id, "episode"))
         .first()
     )
@@ -90,6 +90,10 @@ def discharge(
         episode = _episode(actor, episode_id, "episode.discharge")
         if on < (episode.treatment_started or episode.assessed or episode.referral_received):
             raise InputError("discharged", "discharged: before the episode's last step")
+        if kind == DischargeType.RELEASED and episode.service.setting != "prison":
+            # a release date outside a prison would be counted in continuity of care after
+            # prison, which commissioners report (docs/analytics.md)
+            raise InputError("kind", "kind: released is for a prison service's episodes")
         episode.status, episode.discharged = EpisodeStatus.DISCHARGED, on
         episode.discharge_type, episode.discharge_reason = kind, reason.strip()
         episode.save()

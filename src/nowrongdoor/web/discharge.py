@@ -34,6 +34,9 @@ KIND_WORDS: dict[str, str] = {
     DischargeType.PLANNED: "Planned: treatment finished or an agreed ending",
     DischargeType.UNPLANNED: "Unplanned: for example, the person stopped coming",
     DischargeType.TRANSFER: "Transfer: care continues at another service",
+    DischargeType.DIED: "Died while in treatment",
+    DischargeType.PRISON: "Went into custody: care continues at the prison's service",
+    DischargeType.RELEASED: "Released from prison (a prison service only)",
 }
 KINDS = [(value, KIND_WORDS.get(value, label)) for value, label in DischargeType.choices]
 NOT_DONE = "Not done: tick it when it is done, or say below why the checklist is not complete"

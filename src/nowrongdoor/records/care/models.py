@@ -18,6 +18,10 @@ class DischargeType(models.TextChoices):
     PLANNED = "planned"
     UNPLANNED = "unplanned"
     TRANSFER = "transfer"  # care continues at another service (PHE-COOC App5 §6)
+    # NDTMS discharge reasons that are neither completion nor drop-out (INDICATORS.md):
+    DIED = "died"  # deaths in treatment, a local measure
+    PRISON = "prison"  # went into custody; care should follow into the prison's service
+    RELEASED = "released"  # left a prison service on release (continuity of care after prison)
 
 
 class EpisodeOfCare(models.Model):
