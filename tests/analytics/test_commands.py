@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from analytics.test_engines import PG_URL, needs_postgres, spark_or_skip
 from nowrongdoor.analytics.disclosure import AREA, Count
 from nowrongdoor.analytics.engine import count_all, open_extract
-from nowrongdoor.analytics.indicators import REGISTRY, Period
+from nowrongdoor.analytics.indicators import BY_ID, REGISTRY, Period
 from nowrongdoor.analytics.tables import SCHEMAS, table_path
 from nowrongdoor.cli.app import app
 
@@ -178,7 +178,7 @@ def test_report_area_lists_only_its_services(two_areas: Path, tmp_path: Path) ->
     services = {
         row["group"] for row in csv.DictReader(text.splitlines()) if row["breakdown"] == "service"
     }
-    assert services == {"area 002 drug-alcohol-service", "area 002 iapt"}
+    assert services == {"area 002 drug-alcohol-service", "area 002 iapt", "area 002 prison"}
 
 
 def test_report_refuses_an_unknown_area(two_areas: Path, tmp_path: Path) -> None:
@@ -186,3 +186,33 @@ def test_report_refuses_an_unknown_area(two_areas: Path, tmp_path: Path) -> None
     result = runner.invoke(app, [*args, "--out", str(tmp_path / "r.csv")])
     assert result.exit_code == 2
     assert "no organisation 'area 999'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("indicator", "group", "published", "within"),
+    [
+        ("co_occurring_in_treatment", "all", 70.0, 3.0),  # OHID 2023-24: about 70%
+        ("successful_completion", "opiate", 5.3, 1.5),  # PHOF C19a 2024-25
+        ("successful_completion", "alcohol-only", 34.6, 3.0),  # PHOF C19c 2024-25
+        ("deaths_in_treatment", "all", 1.4, 0.4),  # OHID 2022-23: 1.4% of adults in treatment
+        ("wait_drug_alcohol_3_weeks", "all", 98.0, 1.5),  # OHID: 98-99% within 3 weeks
+        ("therapy_recovery", "all", 50.0, 3.0),  # Talking Therapies: about 48-50%
+    ],
+)
+def test_the_synthetic_nation_matches_published_figures(
+    tmp_path_factory: pytest.TempPathFactory,
+    indicator: str,
+    group: str,
+    published: float,
+    within: float,
+) -> None:
+    """synth.py's distributions reproduce the figures they were fitted to (docstring there)."""
+    folder = tmp_path_factory.getbasetemp() / "nation-60000"
+    if not folder.exists():
+        result = runner.invoke(app, ["synth", "--people", "60000", "--out", str(folder)])
+        assert result.exit_code == 0, result.output
+    year = Period(date(2025, 4, 1), date(2026, 3, 31))
+    counts = count_all(open_extract(folder), year, [BY_ID[indicator]])
+    breakdown = AREA if group == "all" else "substance_group"
+    (count,) = [c for c in counts if c.breakdown == breakdown and c.group == group]
+    assert abs(100 * count.numerator / count.denominator - published) <= within

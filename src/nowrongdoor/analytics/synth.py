@@ -15,6 +15,8 @@ lists them. Output is reproducible: batch k draws from SeedSequence([seed, k]).
 - PHOF C19a-c England 2024-25 (../shared/guidance/INDICATORS.md): successful completion
   without re-presentation 5.3% opiate, 29.1% non-opiate, 34.6% alcohol.
 - Census 2021 England and Wales: ethnic group, sexual orientation, disability shares.
+- OHID, Adult substance misuse treatment statistics 2022 to 2023: 4,166 deaths in treatment,
+  1.4% of all adults in treatment.
 """
 
 from __future__ import annotations
@@ -46,8 +48,20 @@ DECLINED = 0.15  # ASSUMPTION: referrals from drug and alcohol services to TT de
 DECLINED_WITH_ROUTE = 0.98  # ASSUMPTION: legacy data; our records enforce a route (1.0)
 NAMED_COORDINATOR = 0.60  # ASSUMPTION: co-occurring people with a named coordinator
 CRISIS_PLAN = 0.80  # ASSUMPTION: care plans with a crisis plan
+CARE_PLAN_REVIEW_DAYS = 90  # ASSUMPTION: reviews every 3 months
+REVIEWED_ON_TIME = 0.90  # ASSUMPTION: each review done by its date (the rest 30 days late)
 CHECKLIST_COMPLETE = 0.85  # ASSUMPTION: discharges with the checklist complete
 PAID_WORK = 0.20  # ASSUMPTION: in paid work in the 28 days at start; doubled at a successful exit
+DIED_IN_TREATMENT = 0.014  # OHID 2022-23: 1.4% of adults in treatment died in treatment
+RELEASED_FROM_PRISON = 0.08  # ASSUMPTION: ~25,000 releases with a treatment need a year
+ENGAGED_AFTER_RELEASE = 0.40  # ASSUMPTION: PHE secure-settings figures, about a third to a half
+CONSENT_TO_SHARE = 0.80  # ASSUMPTION: co-occurring people consenting to share with TT
+CONSENT_WITHDRAWN = 0.03  # ASSUMPTION: of those, later withdrawn
+ROUTE_OFFERED, ROUTE_ACCEPTED = 0.95, 0.75  # ASSUMPTION: not initially suitable, then
+CHECK_UP_DONE = 0.60  # ASSUMPTION: recovery check-ups done when due
+LIVING_WITH_CHILDREN = 0.20  # ASSUMPTION: about a fifth of adults in treatment (NDTMS)
+SAFEGUARDING_KNOWN = 0.85  # ASSUMPTION: children with a safeguarding status recorded
+CHECK_UPS_AFTER_DAYS = (30, 91, 182)  # as the records schedule them (services/episodes.py)
 PEOPLE_PER_AREA = 20_000  # ASSUMPTION: ~150 upper-tier areas for ~3 million people
 
 AGE_BANDS = ("18-29", "30-49", "50+")
@@ -63,7 +77,7 @@ DISABILITY_SHARES = (0.22, 0.73, 0.05)  # Census 2021 ~18% disabled; higher in s
 ORIENTATION = ("heterosexual", "gay-lesbian", "bisexual", "other", "not-stated")
 ORIENTATION_SHARES = (0.894, 0.015, 0.013, 0.003, 0.075)  # Census 2021
 
-SETTINGS = ("drug-alcohol-service", "iapt", "primary-care")
+SETTINGS = ("drug-alcohol-service", "iapt", "primary-care", "prison")
 
 
 @dataclass(frozen=True)
@@ -161,8 +175,12 @@ class _Batch:
             int
         )
         in_treatment, discharged = started <= as_of, ended <= as_of
-        free = discharged & (rng.random(m) < np.take(LEFT_FREE_OF_DEPENDENCE, group_ix))
+        died = in_treatment & (rng.random(m) < DIED_IN_TREATMENT)
+        ended = np.where(died, np.minimum(ended, as_of), ended)
+        discharged = discharged | died
+        free = discharged & ~died & (rng.random(m) < np.take(LEFT_FREE_OF_DEPENDENCE, group_ix))
         how = np.where(free, "planned", np.where(rng.random(m) < 0.8, "unplanned", "transfer"))
+        how = np.where(died, "died", how)
         back = free & (rng.random(m) < RE_PRESENTED)
         back_referral = ended + rng.integers(7, 183, m)
         back = back & (back_referral <= as_of)
@@ -196,6 +214,7 @@ class _Batch:
             np.full(int(b.sum()), None),
             np.full(int(b.sum()), None),
         )
+        self._prison(person, service, group, started, in_treatment)
         self._add(
             "screenings",
             {
@@ -215,14 +234,8 @@ class _Batch:
             started[in_treatment],
             "start",
         )
-        self._tops(
-            person[discharged],
-            service[discharged],
-            group_ix[discharged],
-            ended[discharged],
-            "exit",
-            free[discharged],
-        )
+        left = discharged & ~died  # no exit TOP after a death
+        self._tops(person[left], service[left], group_ix[left], ended[left], "exit", free[left])
         self._add(
             "discharges",
             {
@@ -231,8 +244,100 @@ class _Batch:
                 "checklist_complete": rng.random(int(discharged.sum())) < CHECKLIST_COMPLETE,
             },
         )
+        self._check_ups(person[free], service[free], ended[free])
+        self._children(person[in_treatment])
         self._referrals(person, service, started, in_treatment & self.in_tt[mask])
+        self._consents(person, service, started, in_treatment & need)
         self._coordination(person, service, started, ended, discharged, in_treatment & need)
+
+    def _prison(
+        self,
+        person: np.ndarray,
+        service: np.ndarray,
+        group: np.ndarray,
+        started: np.ndarray,
+        in_treatment: np.ndarray,
+    ) -> None:
+        """Some people came to community treatment from treatment in prison: released within
+        3 weeks of their community start (engaged) or longer before it."""
+        rng, m = self.rng, len(person)
+        who = in_treatment & (rng.random(m) < RELEASED_FROM_PRISON)
+        engaged = rng.random(m) < ENGAGED_AFTER_RELEASE
+        released = started - np.where(engaged, rng.integers(0, 22, m), rng.integers(22, 120, m))
+        received = released - rng.integers(30, 300, m)
+        k = int(who.sum())
+        self._append_episodes(
+            person[who] * 4 + 3,
+            person[who],
+            service[who] + SETTINGS.index("prison"),
+            group[who],
+            received[who],
+            received[who] + 1,
+            np.ones(k, bool),
+            released[who],
+            np.ones(k, bool),
+            np.full(k, "released"),
+            np.full(k, None),
+        )
+
+    def _check_ups(self, person: np.ndarray, service: np.ndarray, ended: np.ndarray) -> None:
+        rng, as_of = self.rng, self.year_days - 1
+        after = np.asarray(CHECK_UPS_AFTER_DAYS)
+        due = (ended[:, None] + after[None, :]).ravel()
+        k = len(due)
+        done = due + rng.integers(0, 15, k)
+        known = (rng.random(k) < CHECK_UP_DONE) & (done <= as_of)
+        self._add(
+            "check_ups",
+            {
+                "person_id": np.repeat(person, len(after)),
+                "service_id": np.repeat(service, len(after)),
+                "due": _days(due, self.start),
+                "done": _nullable_days(done, known, self.start),
+            },
+        )
+
+    def _children(self, person: np.ndarray) -> None:
+        rng = self.rng
+        parents = person[rng.random(len(person)) < LIVING_WITH_CHILDREN]
+        kids = rng.integers(1, 4, len(parents))
+        k = int(kids.sum())
+        self._add(
+            "children",
+            {
+                "person_id": np.repeat(parents, kids),
+                "lives_with_person": np.ones(k, bool),
+                "safeguarding_status": np.where(
+                    rng.random(k) < SAFEGUARDING_KNOWN,
+                    _pick(rng, ("none", "child-in-need", "child-protection"), (0.8, 0.15, 0.05), k),
+                    "not-known",
+                ),
+            },
+        )
+
+    def _consents(
+        self, person: np.ndarray, service: np.ndarray, started: np.ndarray, who: np.ndarray
+    ) -> None:
+        """Co-occurring people's consent to share with Talking Therapies (every referral there
+        has it: `_referrals` only refers people who consented)."""
+        rng, as_of, m = self.rng, self.year_days - 1, len(person)
+        given = who & ((rng.random(m) < CONSENT_TO_SHARE) | self.in_tt[self.in_da])
+        withdrawn = given & (rng.random(m) < CONSENT_WITHDRAWN) & ~self.in_tt[self.in_da]
+        withdrawn_on = np.minimum(started + rng.integers(30, 200, m), as_of)
+        for mask, offset, state, day in (
+            (given, 0, "given", started),
+            (withdrawn, 1, "withdrawn", withdrawn_on),
+        ):
+            self._add(
+                "consents",
+                {
+                    "consent_id": person[mask] * 4 + offset,
+                    "person_id": person[mask],
+                    "recipient_service_id": service[mask] + 1,
+                    "state": np.full(int(mask.sum()), state),
+                    "date": _days(day[mask], self.start),
+                },
+            )
 
     def _tops(
         self,
@@ -279,6 +384,7 @@ class _Batch:
         who = who & (sent + 14 <= as_of)
         k = int(who.sum())
         declined = rng.random(k) < DECLINED
+        decided = sent[who] + rng.integers(1, 15, k)
         self._add(
             "referrals",
             {
@@ -288,10 +394,33 @@ class _Batch:
                 "to_service_id": service[who] + 1,
                 "status": np.where(declined, "declined", "accepted"),
                 "sent": _days(sent[who], self.start),
-                "decided": _days(sent[who] + rng.integers(1, 15, k), self.start),
+                "decided": _days(decided, self.start),
                 "alternative_route": np.where(declined, rng.random(k) < DECLINED_WITH_ROUTE, False),
             },
         )
+        # Talking Therapies assesses each referral: a decline is "not initially suitable"
+        assessment = person[who] * 4
+        self._add(
+            "assessments",
+            {
+                "assessment_id": assessment,
+                "person_id": person[who],
+                "service_id": service[who] + 1,
+                "date": _days(decided, self.start),
+                "suitability": np.where(declined, "not-initially-suitable", "suitable"),
+            },
+        )
+        offered = declined & (rng.random(k) < ROUTE_OFFERED)
+        accepted = offered & (rng.random(k) < ROUTE_ACCEPTED)
+        for mask, kind in ((offered, "offered"), (accepted, "accepted")):
+            self._add(
+                "route_actions",
+                {
+                    "assessment_id": assessment[mask],
+                    "kind": np.full(int(mask.sum()), kind),
+                    "date": _days(decided[mask], self.start),
+                },
+            )
 
     def _coordination(
         self,
@@ -316,17 +445,24 @@ class _Batch:
         )
         created = began + rng.integers(0, 14, len(person))
         planned = named & (created <= as_of)
-        k = int(planned.sum())
-        self._add(
-            "care_plan_versions",
-            {
-                "person_id": person[planned],
-                "number": np.ones(k, np.int32),
-                "created": _days(created[planned], self.start),
-                "next_review": _days(created[planned] + 90, self.start),
-                "crisis_plan": rng.random(k) < CRISIS_PLAN,
-            },
-        )
+        until = np.where(discharged, ended, as_of)
+        day, number, current = created, 1, planned
+        while current.any():  # a new version at each review, on time or 30 days late
+            k = int(current.sum())
+            self._add(
+                "care_plan_versions",
+                {
+                    "person_id": person[current],
+                    "number": np.full(k, number, np.int32),
+                    "created": _days(day[current], self.start),
+                    "next_review": _days(day[current] + CARE_PLAN_REVIEW_DAYS, self.start),
+                    "crisis_plan": rng.random(k) < CRISIS_PLAN,
+                },
+            )
+            early = rng.integers(0, 15, len(day))
+            late = np.where(rng.random(len(day)) < REVIEWED_ON_TIME, -early, 30)
+            day = day + CARE_PLAN_REVIEW_DAYS + late
+            number, current = number + 1, current & (day <= until)
 
     def _therapy(self) -> None:
         rng, mask, as_of = self.rng, self.in_tt, self.year_days - 1
@@ -470,7 +606,7 @@ def synthesise(
     out.mkdir(parents=True, exist_ok=True)
     areas = max(1, people // PEOPLE_PER_AREA)
     pq.write_table(services_table(areas), table_path(out, "services"))
-    rows = {"services": 3 * areas}
+    rows = {"services": len(SETTINGS) * areas}
     writers = {
         name: pq.ParquetWriter(table_path(out, name), schema)
         for name, schema in SCHEMAS.items()
