@@ -134,3 +134,10 @@ def test_completion_by_substance_group(tiny_extract: Path) -> None:
     got = counts(tiny_extract, "successful_completion")
     assert got[("substance_group", "alcohol-only")] == (1, 2)
     assert got[("substance_group", "opiate")] == (0, 1)
+
+
+def test_top_change_by_substance_group(tiny_extract: Path) -> None:
+    # person 1 (opiate episode) 30 -> 0 days; persons 2 and 3 (alcohol only) 20 -> 8, 15 -> 15
+    got = counts(tiny_extract, "top_reduced_use")
+    assert got[("substance_group", "opiate")] == (1, 1)
+    assert got[("substance_group", "alcohol-only")] == (1, 2)

@@ -457,7 +457,8 @@ def _latest(table: ir.Table, keys: list[str], order: ir.Column) -> ir.Table:
 
 def top_pairs(t: Tables, p: Period) -> ir.Table:
     """Each person and service's latest review or exit TOP in the period, with the latest
-    start TOP on or before it (suffix `_start`). TOP change is per domain (INSTRUMENTS.md)."""
+    start TOP on or before it (suffix `_start`), and the substance group of their latest
+    episode there that started by the follow-up. TOP change is per domain (INSTRUMENTS.md)."""
     top = t["tops"]
     follow = _latest(
         top.filter(top.stage.isin(("review", "exit")), top.date.between(p.start, p.end)),
@@ -471,7 +472,23 @@ def top_pairs(t: Tables, p: Period) -> ir.Table:
         & (follow.service_id == start.service_id_start)
         & (start.date_start <= follow.date),
     )
-    return _latest(pairs, ["person_id", "service_id"], pairs.date_start)
+    pairs = _latest(pairs, ["person_id", "service_id"], pairs.date_start)
+    e = t["episodes"].select(
+        e_person="person_id",
+        e_service="service_id",
+        e_started="treatment_started",
+        e_group="substance_group",
+    )
+    grouped = pairs.left_join(
+        e,
+        (pairs.person_id == e.e_person)
+        & (pairs.service_id == e.e_service)
+        & (e.e_started <= pairs.date),
+    )
+    grouped = _latest(grouped, ["person_id", "service_id"], grouped.e_started)
+    return grouped.mutate(substance_group=grouped.e_group).drop(
+        "e_person", "e_service", "e_started", "e_group"
+    )
 
 
 def _used(top: ir.Table, suffix: str = "") -> ir.IntegerValue:
@@ -485,9 +502,9 @@ def _top_change(
     """Pairs where `keep` holds at the start; the numerator: `better` at review or exit."""
 
     def change(t: Tables, p: Period) -> ir.Table:
-        pairs = top_pairs(t, p)
+        pairs = _shared(t, p, "top_pairs")
         kept = pairs.filter(keep(pairs))
-        return _units(kept, better(kept), group=False)
+        return _units(kept, better(kept))
 
     return change
 
@@ -495,6 +512,7 @@ def _top_change(
 SHARED: dict[str, Callable[[Tables, Period], ir.Table]] = {
     "people_in_treatment": people_in_treatment,
     "finished_courses": finished_courses,
+    "top_pairs": top_pairs,
 }
 
 
@@ -574,10 +592,12 @@ REGISTRY: tuple[Indicator, ...] = (
             f"TOP change, start to review or exit: {title}",
             "People whose latest Treatment Outcomes Profile at review or exit fell in the period, "
             f"paired with the latest start TOP at the same service before it: {definition}. "
-            "People missing the domain at either TOP are left out.",
+            "People missing the domain at either TOP are left out. By substance group: that of "
+            "their latest episode at the service started by the review or exit.",
             "NDTMS Treatment Outcomes Profile, change per domain from start to review/exit "
             "(INSTRUMENTS.md; INDICATORS.md)",
             _top_change(keep, better),
+            _SUBSTANCE,
         )
         for name, title, definition, keep, better in (
             (
