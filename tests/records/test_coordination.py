@@ -223,7 +223,8 @@ def test_released_is_only_for_a_prison_service_and_died_schedules_no_check_ups(
     with pytest.raises(InputError, match=r"^kind: released is for a prison service"):
         episodes.discharge(area.therapist, episode.pk, today, "released", "out", CHECKLIST_DONE)
     episode.refresh_from_db()
-    assert episode.status == "in-treatment" and not Discharge.objects.exists()
+    assert episode.status == "in-treatment"
+    assert not Discharge.objects.exists()
     episodes.discharge(area.therapist, episode.pk, today, "died", "died", CHECKLIST_DONE)
     episode.refresh_from_db()
     assert episode.discharge_type == "died"

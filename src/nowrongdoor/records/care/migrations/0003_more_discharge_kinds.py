@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('care', '0002_transfer_discharge'),
+        ("care", "0002_transfer_discharge"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='episodeofcare',
-            name='discharge_type',
-            field=models.CharField(blank=True, choices=[('planned', 'Planned'), ('unplanned', 'Unplanned'), ('transfer', 'Transfer'), ('died', 'Died'), ('prison', 'Prison'), ('released', 'Released')], max_length=10),
+            model_name="episodeofcare",
+            name="discharge_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("planned", "Planned"),
+                    ("unplanned", "Unplanned"),
+                    ("transfer", "Transfer"),
+                    ("died", "Died"),
+                    ("prison", "Prison"),
+                    ("released", "Released"),
+                ],
+                max_length=10,
+            ),
         ),
     ]
