@@ -31,3 +31,18 @@ def some_text(value: Any, field: str, *, required: bool = True, max_length: int 
     if len(text) > max_length:
         raise InputError(field, f"{field}: at most {max_length} characters")
     return text
+
+
+def a_past_date(value: Any, field: str, *, not_before: date | None = None, after: str = "") -> date:
+    """A date that is not in the future and, given `not_before`, not before it (`after`
+    names that earlier step in the message): for steps recorded after the fact."""
+    from django.utils import timezone
+
+    day = a_date(value, field)
+    if day > timezone.localdate():
+        raise InputError(field, f"{field}: {day.isoformat()} is in the future")
+    if not_before is not None and day < not_before:
+        raise InputError(
+            field, f"{field}: {day.isoformat()} is before {after or not_before.isoformat()}"
+        )
+    return day

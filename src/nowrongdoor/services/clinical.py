@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -15,20 +16,24 @@ from nowrongdoor.guidance.scoring import Score, score_positions
 from nowrongdoor.records.clinical.models import Assessment, Screening
 from nowrongdoor.records.directory.models import Service
 from nowrongdoor.records.people.models import Person
-from nowrongdoor.services import access, audit, checks, use_case
+from nowrongdoor.services import access, audit, backdating, checks, use_case
 from nowrongdoor.services.actor import Actor
 
 
 def record_screening(
-    actor: Actor, person_id: int, instrument: str, answers: list[int]
+    actor: Actor, person_id: int, instrument: str, answers: list[int], on: date | None = None
 ) -> Screening:
-    """Score with the instrument engine and store answers, points, total, band and flags."""
+    """Score with the instrument engine and store answers, points, total, band and flags;
+    `on`, when given, is the day it was done (not in the future), for one recorded later."""
     loaded = instruments.load(instrument)
     score = score_positions(loaded, answers)  # InputError before anything is written
+    if on is not None:
+        checks.a_past_date(on, "date")
     with use_case(actor):
         person = access.person_for(actor, person_id, "screening.record")
         assert actor.service is not None  # access.require guarantees a service for staff
         screening = store_screening(person, actor.service, loaded, answers, score, actor.user)
+        backdating.stamp(screening, "recorded_at", on)
         audit.record(actor, "screening.record", person_id=person.pk, obj=screening)
     return screening
 

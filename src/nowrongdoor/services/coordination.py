@@ -24,7 +24,7 @@ from nowrongdoor.records.coordination.models import (
 )
 from nowrongdoor.records.directory.models import CLINICAL_ROLES, Membership, Role
 from nowrongdoor.records.people.models import Person
-from nowrongdoor.services import access, audit, checks, use_case
+from nowrongdoor.services import access, audit, backdating, checks, use_case
 from nowrongdoor.services.actor import Actor
 
 
@@ -52,11 +52,14 @@ def _may_coordinate(user: User, membership: Membership, person: Person) -> None:
 
 
 def name_coordinator(
-    actor: Actor, person_id: int, coordinator_id: int, basis: str
+    actor: Actor, person_id: int, coordinator_id: int, basis: str, on: date | None = None
 ) -> CareCoordinator:
-    """Name the one care coordinator (PHE-COOC App5 §2); use `hand_over` to change them."""
+    """Name the one care coordinator (PHE-COOC App5 §2); use `hand_over` to change them.
+    `on`, when given, is the day they were named (not in the future), recorded later."""
     if basis not in CoordinationBasis.values:
         raise InputError("basis", f"basis: must be one of {', '.join(CoordinationBasis.values)}")
+    if on is not None:
+        checks.a_past_date(on, "started")
     user, membership = _coordinator_user(coordinator_id)
     with use_case(actor):
         person = access.person_for(actor, person_id, "coordinator.name")
@@ -67,6 +70,7 @@ def name_coordinator(
         named = CareCoordinator.objects.create(
             person=person, coordinator=user, service=membership.service, basis=basis
         )
+        backdating.stamp(named, "started", on)
         audit.record(actor, "coordinator.name", person_id=person.pk, obj=named)
     return named
 
@@ -104,11 +108,14 @@ def revise_care_plan(
     sections: dict[str, Any],
     next_review: date,
     agreed_with_person: bool,
+    on: date | None = None,
 ) -> CarePlanVersion:
     """Save a new version of the shared care plan, never overwriting the last one.
 
     `expected_version` is the version the editor started from: if someone saved in between,
-    `Conflict` is raised and nothing is saved (no lost update).
+    `Conflict` is raised and nothing is saved (no lost update). `on`, when given, is the day
+    the version was agreed, for one recorded later: not in the future, not before the last
+    version, and its review not before it.
     """
     if not isinstance(sections, dict):
         raise InputError("sections", "sections: must be an object of section: text")
@@ -118,8 +125,14 @@ def revise_care_plan(
     for name, text in sections.items():
         checks.some_text(text, f"sections.{name}", required=False)
     checks.an_id(expected_version + 1, "expected_version")
-    if checks.a_date(next_review, "next_review") < timezone.localdate():
-        raise InputError("next_review", "next_review: must not be in the past")
+    made = timezone.localdate() if on is None else checks.a_past_date(on, "date")
+    if checks.a_date(next_review, "next_review") < made:
+        raise InputError(
+            "next_review",
+            "next_review: must not be in the past"
+            if on is None
+            else f"next_review: must not be before the version's date ({made.isoformat()})",
+        )
     with use_case(actor):
         person = access.person_for(actor, person_id, "care_plan.revise")
         plan, _ = CarePlan.objects.get_or_create(person=person)
@@ -131,6 +144,11 @@ def revise_care_plan(
                 f"care plan: changed by someone else since version {expected_version}; reload it"
             )
         previous = plan.versions.order_by("-number").first()
+        if on is not None and previous is not None:
+            last = timezone.localdate(previous.created_at)
+            checks.a_past_date(
+                on, "date", not_before=last, after=f"the last version ({last.isoformat()})"
+            )
         before = previous.sections if previous else {}
         # A revision changes the sections it names; the others carry forward unchanged.
         after = {s: sections[s] if s in sections else before.get(s, "") for s in CARE_PLAN_SECTIONS}
@@ -144,6 +162,7 @@ def revise_care_plan(
             change_summary=", ".join(changed) or "no section changed",
             author=actor.user,
         )
+        backdating.stamp(version, "created_at", on)
         audit.record(actor, "care_plan.revise", person_id=person.pk, obj=version)
     return version
 

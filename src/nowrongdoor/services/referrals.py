@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import timezone
 
 from nowrongdoor.errors import AccessDenied, InputError
@@ -14,7 +16,7 @@ from nowrongdoor.records.referrals.models import (
     Referral,
     ReferralStatus,
 )
-from nowrongdoor.services import access, audit, checks, use_case
+from nowrongdoor.services import access, audit, backdating, checks, use_case
 from nowrongdoor.services.actor import Actor
 
 
@@ -30,10 +32,18 @@ def _consent_for(person_id: int, service: Service) -> Consent:
 
 
 def refer(
-    actor: Actor, person_id: int, to_service_id: int, reason: str, recommendation_code: str = ""
+    actor: Actor,
+    person_id: int,
+    to_service_id: int,
+    reason: str,
+    recommendation_code: str = "",
+    on: date | None = None,
 ) -> Referral:
-    """Send a referral; the person's consent to share with the receiving service is checked."""
+    """Send a referral; the person's consent to share with the receiving service is checked.
+    `on`, when given, is the day it was sent (not in the future), for one recorded later."""
     reason = checks.some_text(reason, "reason")
+    if on is not None:
+        checks.a_past_date(on, "sent")
     recommendation_code = checks.some_text(
         recommendation_code, "recommendation_code", required=False, max_length=60
     )
@@ -53,8 +63,19 @@ def refer(
             recommendation_code=recommendation_code,
             sent_by=actor.user,
         )
+        backdating.stamp(referral, "sent_at", on)
         audit.record(actor, "referral.send", person_id=person.pk, obj=referral)
     return referral
+
+
+def _decided(referral: Referral, on: date | None) -> None:
+    """Mark the decision as made now, or on `on` (not in the future, nor before it was sent)."""
+    if on is not None:
+        sent = timezone.localdate(referral.sent_at)
+        checks.a_past_date(
+            on, "decided", not_before=sent, after=f"the referral was sent ({sent.isoformat()})"
+        )
+    referral.decided_at = backdating.moment(on)
 
 
 def _incoming(actor: Actor, referral_id: int) -> Referral:
@@ -77,12 +98,14 @@ def _incoming(actor: Actor, referral_id: int) -> Referral:
     return referral
 
 
-def accept(actor: Actor, referral_id: int) -> EpisodeOfCare:
-    """Accept: the receiving service opens an episode, dated from the referral."""
+def accept(actor: Actor, referral_id: int, on: date | None = None) -> EpisodeOfCare:
+    """Accept: the receiving service opens an episode, dated from the referral. `on`, when
+    given, is the day of the decision, for one recorded later."""
     with use_case(actor):
         referral = _incoming(actor, referral_id)
+        _decided(referral, on)
         referral.status = ReferralStatus.ACCEPTED
-        referral.decided_at, referral.decided_by = timezone.now(), actor.user
+        referral.decided_by = actor.user
         referral.save()
         episode = EpisodeOfCare.objects.create(
             person=referral.person,
@@ -94,8 +117,11 @@ def accept(actor: Actor, referral_id: int) -> EpisodeOfCare:
     return episode
 
 
-def decline(actor: Actor, referral_id: int, alternative_route: str) -> Referral:
-    """Decline only with the route that is suitable: no wrong door applies to services too."""
+def decline(
+    actor: Actor, referral_id: int, alternative_route: str, on: date | None = None
+) -> Referral:
+    """Decline only with the route that is suitable: no wrong door applies to services too.
+    `on`, when given, is the day of the decision, for one recorded later."""
     if not alternative_route.strip():
         raise InputError(
             "alternative_route",
@@ -103,9 +129,10 @@ def decline(actor: Actor, referral_id: int, alternative_route: str) -> Referral:
         )
     with use_case(actor):
         referral = _incoming(actor, referral_id)
+        _decided(referral, on)
         referral.status = ReferralStatus.DECLINED
         referral.alternative_route = alternative_route.strip()
-        referral.decided_at, referral.decided_by = timezone.now(), actor.user
+        referral.decided_by = actor.user
         referral.save()
         audit.record(actor, "referral.decline", person_id=referral.person_id, obj=referral)
     return referral
