@@ -3,18 +3,21 @@ coordinator and care plan are stored, and refused in the future or before an ear
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 from record_area import Area
 
+from helpers import SHARED
 from nowrongdoor.errors import InputError
 from nowrongdoor.records.audit.models import AuditEvent
-from nowrongdoor.records.clinical.models import Screening
+from nowrongdoor.records.care.models import Consent
+from nowrongdoor.records.clinical.models import Assessment, Screening
 from nowrongdoor.records.coordination.models import CarePlanVersion
 from nowrongdoor.records.people.models import Person
-from nowrongdoor.records.referrals.models import Referral
+from nowrongdoor.records.referrals.models import RecommendationAction, Referral
 from nowrongdoor.services import clinical, coordination, referrals
 from nowrongdoor.services.consent import record_consent
 from nowrongdoor.services.people import register_person
@@ -113,3 +116,33 @@ def test_care_plan_versions_are_dated_in_order_with_reviews_after_them(
     # Without a date, a version is made today and its review must not be in the past.
     with pytest.raises(InputError, match=r"^next_review: must not be in the past"):
         coordination.revise_care_plan(area.therapist, person.pk, 2, plan, ago(1), True)
+
+
+def test_an_assessment_and_its_route_actions_are_dated_in_order(area: Area, person: Person) -> None:
+    case = json.loads((SHARED / "vignettes" / "v01.json").read_text())["case"]
+    with pytest.raises(InputError, match=r"^date: .* is in the future"):
+        clinical.record_assessment(area.therapist, person.pk, case, on=ago(-1))
+    assert not Assessment.objects.exists()
+    assessment = clinical.record_assessment(area.therapist, person.pk, case, on=ago(200))
+    assert day(Assessment.objects.get().recorded_at) == ago(200)
+    route = assessment.output["iapt_suitability"]["because"][0]
+    with pytest.raises(InputError, match=r"^date: .* is before the assessment"):
+        referrals.act_on_recommendation(
+            area.therapist, assessment.pk, route, "offered", on=ago(201)
+        )
+    assert not RecommendationAction.objects.exists()
+    action = referrals.act_on_recommendation(
+        area.therapist, assessment.pk, route, "offered", on=ago(199)
+    )
+    assert day(RecommendationAction.objects.get(pk=action.pk).recorded_at) == ago(199)
+
+
+def test_a_consent_decision_is_not_dated_before_the_latest_one(area: Area, person: Person) -> None:
+    """The latest row counts, so a later row may not carry an earlier date than it."""
+    with pytest.raises(InputError, match=r"^date: .* is before the latest decision"):
+        record_consent(area.therapist, person.pk, area.drugs.pk, "withdrawn", on=ago(10))
+    assert Consent.objects.filter(person=person).count() == 1
+    first_iapt = record_consent(area.therapist, person.pk, area.iapt.pk, "given", on=ago(30))
+    assert day(Consent.objects.get(pk=first_iapt.pk).recorded_at) == ago(30)
+    later = record_consent(area.therapist, person.pk, area.iapt.pk, "withdrawn", on=ago(5))
+    assert day(later.recorded_at) == ago(5)

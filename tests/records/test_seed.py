@@ -66,6 +66,9 @@ REPORTED = (
     "crisis_plan",
     "check_ups_done",
     "living_with_children",
+    "not_suitable_offered_route",
+    "not_suitable_started_route",
+    "consent_coverage",
 )
 
 

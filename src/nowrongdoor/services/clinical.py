@@ -61,10 +61,15 @@ def store_screening(
     )
 
 
-def record_assessment(actor: Actor, person_id: int, case: dict[str, Any]) -> Assessment:
-    """Assess a case with the pathway engine and store it with the rule-set version."""
+def record_assessment(
+    actor: Actor, person_id: int, case: dict[str, Any], on: date | None = None
+) -> Assessment:
+    """Assess a case with the pathway engine and store it with the rule-set version; `on`,
+    when given, is the day it was done (not in the future)."""
     rules = ruleset.default()
     output = assess(parse_case(case), rules)
+    if on is not None:
+        checks.a_past_date(on, "date")
     with use_case(actor):
         person = access.person_for(actor, person_id, "assessment.record")
         assert actor.service is not None
@@ -78,6 +83,7 @@ def record_assessment(actor: Actor, person_id: int, case: dict[str, Any]) -> Ass
             output=output,
             recorded_by=actor.user,
         )
+        backdating.stamp(assessment, "recorded_at", on)
         audit.record(actor, "assessment.record", person_id=person.pk, obj=assessment)
     return assessment
 

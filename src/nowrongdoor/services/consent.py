@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.utils import timezone
+
 from nowrongdoor.errors import AccessDenied, InputError
 from nowrongdoor.records.care.models import Consent, ConsentState
 from nowrongdoor.records.directory.models import Role, Service
-from nowrongdoor.services import access, audit, checks, use_case
+from nowrongdoor.services import access, audit, backdating, checks, use_case
 from nowrongdoor.services.actor import Actor
 
 
@@ -16,11 +20,14 @@ def record_consent(
     state: str,
     purpose: str = "care",
     safeguarding_reason: str = "",
+    on: date | None = None,
 ) -> Consent:
     """A new consent decision; the latest decision for a recipient is the one that counts.
 
     A safeguarding override (sharing without consent) needs a reason and is flagged for
-    review. The person may record their own decisions.
+    review. The person may record their own decisions. `on`, for a decision recorded later,
+    may not be before the recipient's latest decision: row order is what counts, so the dates
+    must agree with it.
     """
     if state not in ConsentState.values:
         raise InputError("state", f"state: must be one of {', '.join(ConsentState.values)}")
@@ -33,6 +40,18 @@ def record_consent(
         raise InputError("recipient", f"recipient: {recipient_id} not found")
     with use_case(actor):
         person = access.person_for(actor, person_id, "consent.record")
+        if on is not None:
+            latest = (
+                Consent.objects.filter(person=person, recipient=recipient, purpose=purpose)
+                .order_by("-pk")
+                .first()
+            )
+            checks.a_past_date(
+                on,
+                "date",
+                not_before=timezone.localdate(latest.recorded_at) if latest else None,
+                after="the latest decision for this service",
+            )
         override = bool(safeguarding_reason)
         if override and actor.role == Role.PERSON:
             raise AccessDenied(
@@ -50,6 +69,7 @@ def record_consent(
             flagged_for_review=override,
             recorded_by=actor.user,
         )
+        backdating.stamp(consent, "recorded_at", on)
         audit.record(
             actor, f"consent.{state}", person_id=person.pk, obj=consent, reason=safeguarding_reason
         )

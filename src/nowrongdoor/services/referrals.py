@@ -164,8 +164,10 @@ def act_on_recommendation(
     kind: str,
     note: str = "",
     referral_id: int | None = None,
+    on: date | None = None,
 ) -> RecommendationAction:
-    """Record what was offered, accepted, declined or referred for one recommendation."""
+    """Record what was offered, accepted, declined or referred for one recommendation; `on`,
+    for one recorded later, not before the assessment."""
     if kind not in ActionKind.values:
         raise InputError("kind", f"kind: must be one of {', '.join(ActionKind.values)}")
     if (kind == ActionKind.REFERRED) != (referral_id is not None):
@@ -179,6 +181,13 @@ def act_on_recommendation(
         codes = {r["code"] for r in assessment.output["recommendations"]}
         if code not in codes:
             raise InputError("code", f"code: {code} is not a recommendation of this assessment")
+        if on is not None:
+            checks.a_past_date(
+                on,
+                "date",
+                not_before=timezone.localdate(assessment.recorded_at),
+                after="the assessment",
+            )
         if (
             referral_id is not None
             and not Referral.objects.filter(
@@ -194,6 +203,7 @@ def act_on_recommendation(
             referral_id=referral_id,
             recorded_by=actor.user,
         )
+        backdating.stamp(action, "recorded_at", on)
         audit.record(actor, f"recommendation.{kind}", person_id=assessment.person_id, obj=action)
     return action
 

@@ -26,6 +26,7 @@ from django.db import transaction
 
 from nowrongdoor.errors import InputError
 from nowrongdoor.records.care.models import DischargeType, EpisodeOfCare
+from nowrongdoor.records.clinical.models import Assessment
 from nowrongdoor.records.coordination.models import DISCHARGE_CHECKLIST, SafeguardingStatus
 from nowrongdoor.records.directory.models import SETTINGS, Membership, Organisation, Role, Service
 from nowrongdoor.records.people.models import Person
@@ -275,8 +276,9 @@ class _Seeding:
         clinical.record_screening(actor, person.pk, "phq9", phq9, on=referred)
         clinical.record_screening(actor, person.pk, "audit", audit, on=referred)
         case = _case(rng, setting, phq9, audit)
-        assessment = clinical.record_assessment(actor, person.pk, case)
+        assessment = clinical.record_assessment(actor, person.pk, case, on=referred)
         codes = {r["code"] for r in assessment.output["recommendations"]}
+        self.act_on_route(actor, assessment, referred)
         episode = EpisodeOfCare.objects.get(person=person, service=actor.service)
         assessed = min(referred + _days(rng.randrange(1, 15)), today)
         episode = episodes.mark_assessed(actor, episode.pk, assessed)
@@ -301,6 +303,16 @@ class _Seeding:
             self.drug_treatment(person, drugs, opiate, sum(audit) >= 16, coordinate, conditions)
         self.coordinate_pending(None)
 
+    def act_on_route(self, actor: Actor, assessment: Assessment, on: date) -> None:
+        """Not initially suitable: the route that is suitable offered, and mostly accepted."""
+        suitability = assessment.output["iapt_suitability"]
+        if suitability["status"] != "not-initially-suitable":
+            return
+        kinds = ["offered"] + (["accepted"] if self.rng.random() < 0.75 else [])
+        for code in suitability["because"]:
+            for kind in kinds:
+                referrals.act_on_recommendation(actor, assessment.pk, code, kind, on=on)
+
     def refer_to_drugs(
         self, person: Person, actor: Actor, on: date
     ) -> tuple[EpisodeOfCare | None, date, bool]:
@@ -308,7 +320,7 @@ class _Seeding:
         route that suits. Returns the new episode (if accepted), the decision's date and
         whether it was declined."""
         rng, drugs = self.rng, self.services[DRUGS]
-        consent.record_consent(actor, person.pk, drugs.pk, "given")
+        consent.record_consent(actor, person.pk, drugs.pk, "given", on=on)
         referral = referrals.refer(
             actor,
             person.pk,
@@ -396,7 +408,7 @@ class _Seeding:
             self.children(person, actor)
         length = rng.randrange(60, 420)
         ended = started + _days(length)
-        kind = rng.choices(["planned", "unplanned", "transfer"], [55, 35, 10])[0]
+        kind = rng.choices(["planned", "unplanned", "transfer", "died"], [55, 34, 10, 1])[0]
         progress = {"planned": rng.uniform(0.6, 1), "unplanned": rng.uniform(0, 0.5)}.get(
             kind, rng.uniform(0.3, 0.7)
         )
@@ -411,7 +423,8 @@ class _Seeding:
             review += _days(TOP_REVIEW_EVERY)
         if ended > today:
             return  # still in treatment
-        if kind != DischargeType.UNPLANNED or rng.random() < 0.3:
+        exit_top = kind != DischargeType.UNPLANNED or rng.random() < 0.3  # some drop-outs
+        if exit_top and kind != DischargeType.DIED:
             outcomes.record_top(
                 actor, person.pk, "exit", _top_later(rng, start, progress), on=ended
             )
@@ -419,6 +432,7 @@ class _Seeding:
             "planned": "treatment completed, free of dependence",
             "unplanned": "dropped out: did not attend and could not be contacted",
             "transfer": "moved out of the area; care continues at the new service",
+            "died": "died while in treatment",
         }[kind]
         self.discharge(actor, episode, ended, kind, reason)
         self.check_ups(person, actor)
@@ -504,7 +518,7 @@ class _Seeding:
         if on > self.today:
             return
         rng, iapt = self.rng, self.services[IAPT]
-        consent.record_consent(actor, person.pk, iapt.pk, "given")
+        consent.record_consent(actor, person.pk, iapt.pk, "given", on=on)
         referral = referrals.refer(
             actor, person.pk, iapt.pk, "low mood and anxiety alongside treatment", on=on
         )
