@@ -3,9 +3,18 @@ commissioners and managers only, every view audited, never a person."""
 
 from __future__ import annotations
 
-from record_area import Area, browser_for
+import csv
+from datetime import date
+from pathlib import Path
 
+from record_area import Area, browser_for
+from typer.testing import CliRunner
+
+from nowrongdoor.analytics.indicators import Period
+from nowrongdoor.analytics.report import long_rows
+from nowrongdoor.cli.app import app
 from nowrongdoor.records.audit.models import AuditEvent
+from nowrongdoor.services.dashboard import area_figures
 from nowrongdoor.services.people import register_person
 
 
@@ -39,3 +48,17 @@ def test_a_bad_period_is_named_beside_its_field(area: Area) -> None:
     assert 'value="2026-05-01"' in html  # what was typed is kept
     response = commissioner.get("/dashboard", {"start": "soon"})
     assert 'id="start-error"' in response.content.decode()
+
+
+def test_the_dashboard_and_nwd_report_give_the_same_figures(area: Area, tmp_path: Path) -> None:
+    """One use case (services.area_report): the page's figures are the command's."""
+    register_person(area.therapist, {"given_name": "Pat", "family_name": "Quill"})
+    year = Period(date(2025, 4, 1), date(2026, 3, 31))
+    shown = area_figures(area.commissioner, year).publication
+    out = tmp_path / "report.csv"
+    result = CliRunner().invoke(
+        app, ["report", "--period", "2025-04-01:2026-03-31", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8") as file:
+        assert list(csv.DictReader(file)) == long_rows(shown)

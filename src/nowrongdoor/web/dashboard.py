@@ -46,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "form": form,
-        "sections": _sections(figures.cells) if figures else [],
-        "note": figures.note if figures else "",
+        "sections": _sections(figures.publication.cells) if figures else [],
+        "note": figures.publication.note if figures else "",
     }
     return render(request, "web/dashboard.jinja", context, status=422 if form.errors else 200)
