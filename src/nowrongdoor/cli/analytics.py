@@ -12,6 +12,7 @@ import typer
 from nowrongdoor.errors import InputError
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
     from rich.progress import Progress
 
 
@@ -80,8 +81,21 @@ def report(
     area: Annotated[
         str | None, typer.Option(help="only the services of this organisation (by name)")
     ] = None,
+    lift: Annotated[
+        str | None,
+        typer.Option(
+            "--lift-disclosure",
+            metavar="PURPOSE",
+            help="no suppression or rounding, for this internal use (audited; needs --as)",
+        ),
+    ] = None,
+    username: Annotated[
+        str | None,
+        typer.Option("--as", metavar="USERNAME", help="the commissioner or admin lifting it"),
+    ] = None,
 ) -> None:
-    """The commissioner indicators in long form, disclosure control applied."""
+    """The commissioner indicators in long form, disclosure control applied (or lifted, as an
+    audited internal use: the output then says so, for whom and why)."""
     from nowrongdoor.analytics import report as writers
     from nowrongdoor.analytics.engine import EngineUnavailable
     from nowrongdoor.analytics.indicators import Period
@@ -89,9 +103,11 @@ def report(
 
     try:
         the_period = Period(*_period(period))
-        folder = _booted_for(source)
+        purpose = _purpose(lift, username)
+        folder = _booted_for(source, audited=purpose is not None)
         from nowrongdoor.services import area_report
 
+        lifting = area_report.lifting(_user(username), purpose) if purpose and username else None
         with _progress() as progress:
             figures = area_report.figures(
                 the_period,
@@ -100,6 +116,7 @@ def report(
                 area=area,
                 quarterly=output is ReportFormat.html,
                 national=national,
+                lifting=lifting,
                 progress=progress,
             )
     except (NwdError, EngineUnavailable, ValueError) as error:
@@ -116,9 +133,20 @@ def report(
     typer.echo(f"{out}: {len(publication.cells)} rows; {publication.note}", err=True)
 
 
-def _booted_for(source: str | None) -> Path | None:
+def _purpose(lift: str | None, username: str | None) -> str | None:
+    """The purpose disclosure control is lifted for, if it is: with whoever lifts it."""
+    if lift is None and username is None:
+        return None
+    if lift is None or not lift.strip():
+        raise InputError("lift_disclosure", "--lift-disclosure: say what the figures are for")
+    if username is None or not username.strip():
+        raise InputError("as", "--as: name the commissioner or admin lifting disclosure control")
+    return lift.strip()
+
+
+def _booted_for(source: str | None, *, audited: bool) -> Path | None:
     """The extract folder `source` names, or None for a records database (`source`'s URL, else
-    NWD_DATABASE_URL's), for which Django is started."""
+    NWD_DATABASE_URL's); Django is started for a database, or for the audit trail."""
     import os
 
     if source is not None and Path(source).is_dir():
@@ -127,11 +155,20 @@ def _booted_for(source: str | None) -> Path | None:
         folder = None
         if source is not None:
             os.environ["NWD_DATABASE_URL"] = source
-    if folder is None:
+    if folder is None or audited:
         from nowrongdoor.config.boot import boot
 
         boot()
     return folder
+
+
+def _user(username: str) -> User:
+    from django.contrib.auth.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise InputError("as", f"--as: no user called {username!r}")
+    return user
 
 
 def _progress() -> Progress:

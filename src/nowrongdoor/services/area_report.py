@@ -2,7 +2,10 @@
 or the records database extracted to a temporary one, counted by an engine, with disclosure
 control applied (docs/analytics.md).
 
-Django is imported only to read the records, so a Parquet extract can be reported
+Lifting disclosure control is an internal use by a named commissioner or admin, recorded in
+the audit trail before any unsuppressed figure is computed (decision 0015).
+
+Django is imported only to read the records or to audit, so a Parquet extract can be reported
 on without a records database.
 """
 
@@ -21,7 +24,10 @@ from nowrongdoor.analytics.html_report import HEADLINE, quarters, trend
 from nowrongdoor.analytics.indicators import REGISTRY, Period
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
     from rich.progress import Progress
+
+LIFTED = "report.disclosure_lifted"
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,30 @@ class Figures:
 
     publication: Publication
     quarterly: list[tuple[Period, Publication]] = field(default_factory=list)
+
+
+def lifting(user: User, purpose: str) -> Lifting:
+    """Disclosure control lifted for `purpose` by `user`, an active commissioner or admin: an
+    audit event (no person: none is shown), recorded before any figure is computed. Anyone
+    else is refused, and the refusal audited."""
+    from nowrongdoor.errors import AccessDenied
+    from nowrongdoor.records.directory.models import Role
+    from nowrongdoor.services import audit, use_case
+    from nowrongdoor.services.actor import Actor
+
+    may_lift = (Role.COMMISSIONER, Role.ADMIN)
+    actor = next(
+        (a for role in may_lift if (a := Actor.of(user, role=role)).role == role),
+        Actor.of(user),
+    )
+    with use_case(actor):
+        if actor.role not in may_lift or not user.is_active:
+            raise AccessDenied(
+                "only an active commissioner or admin may lift disclosure control", action=LIFTED
+            )
+        granted = Lifting(purpose, user.get_username())
+        audit.record(actor, LIFTED, reason=purpose)
+    return granted
 
 
 def figures(
@@ -48,8 +78,8 @@ def figures(
 
     `engine`: duckdb, postgres (on NWD_DATABASE_URL's server) or spark. `area`: only units at
     that organisation's services. `quarterly`: the headline indicators for each quarter too.
-    `national`: the area total is not rounded. `lifting`: unsuppressed,
-    unrounded figures. `progress` shows the extract and the indicators."""
+    `national`: the area total is not rounded. `lifting` (from `lifting()`, which audits it):
+    unsuppressed, unrounded figures. `progress` shows the extract and the indicators."""
     con = connect(engine, os.environ.get("NWD_DATABASE_URL"))
     try:
         with tempfile.TemporaryDirectory(prefix="nwd-extract-") as scratch:
