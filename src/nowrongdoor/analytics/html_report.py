@@ -104,7 +104,8 @@ def trend(
     ]
 
 
-def _area(publication: Publication, indicator: str) -> Cell | None:
+def area_cell(publication: Publication, indicator: str) -> Cell | None:
+    """The indicator's area row (its total), if the publication has it."""
     return next(
         (c for c in publication.cells if c.indicator == indicator and c.breakdown == AREA), None
     )
@@ -116,7 +117,7 @@ def trend_chart(quarterly: Trend) -> alt.Chart | None:
         {"quarter": str(q.start), "indicator": BY_ID[i].title, "value": cell.value}
         for q, publication in quarterly
         for i in HEADLINE
-        if (cell := _area(publication, i)) is not None and cell.value is not None
+        if (cell := area_cell(publication, i)) is not None and cell.value is not None
     ]
     if not values:
         return None
@@ -134,19 +135,27 @@ def trend_chart(quarterly: Trend) -> alt.Chart | None:
     return chart
 
 
-def funnel_chart(publication: Publication) -> alt.Chart | None:
+def funnel_stages(publication: Publication) -> list[tuple[str, int | None]]:
     """Declined referrals -> an alternative route named -> treatment started elsewhere, from
-    the published (suppressed, rounded) area counts; a hidden stage is left out."""
-    without = _area(publication, "declined_without_route")
-    started = _area(publication, "declined_started_elsewhere")
+    the published (suppressed, rounded) area counts; None for a hidden stage, and no stages
+    without the declined referrals' count."""
+    without = area_cell(publication, "declined_without_route")
+    started = area_cell(publication, "declined_started_elsewhere")
     if without is None or without.denominator is None:
-        return None
+        return []
     named = None if without.numerator is None else without.denominator - without.numerator
-    stages = [
+    return [
         ("declined by a service", without.denominator),
         ("alternative route named", named),
-        ("started treatment elsewhere", started and started.numerator),
+        ("started treatment elsewhere", started.numerator if started else None),
     ]
+
+
+def funnel_chart(publication: Publication) -> alt.Chart | None:
+    """The no wrong door funnel's stages as bars; a hidden stage is left out."""
+    stages = funnel_stages(publication)
+    if not stages:
+        return None
     values = [
         {"stage": stage, "order": n, "people": count}
         for n, (stage, count) in enumerate(stages)

@@ -38,4 +38,4 @@ def area_figures(actor: Actor, period: Period) -> Figures:
                 "the area's figures are for commissioners and managers", action="report.read"
             )
         audit.record(actor, "report.read", reason=f"{period.start}:{period.end}")
-    return figures(period)
+    return figures(period, quarterly=True)
