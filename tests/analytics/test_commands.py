@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from datetime import date
 from html import escape
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from analytics.test_engines import PG_URL, needs_postgres, spark_or_skip
 from nowrongdoor.analytics.disclosure import AREA, Count
 from nowrongdoor.analytics.engine import count_all, open_extract
+from nowrongdoor.analytics.html_report import trend
 from nowrongdoor.analytics.indicators import BY_ID, REGISTRY, Period
 from nowrongdoor.analytics.tables import SCHEMAS, table_path
 from nowrongdoor.cli.app import app
@@ -216,3 +218,24 @@ def test_the_synthetic_nation_matches_published_figures(
     breakdown = AREA if group == "all" else "substance_group"
     (count,) = [c for c in counts if c.breakdown == breakdown and c.group == group]
     assert abs(100 * count.numerator / count.denominator - published) <= within
+def test_report_html_has_the_areas_quarterly_trend(two_areas: Path, tmp_path: Path) -> None:
+    """The trend chart's points are the area's headline values by quarter, as `trend` counts
+    them (disclosure control applied to each quarter)."""
+    out = tmp_path / "area.html"
+    report_csv(two_areas, out, "--format", "html", "--area", "area 001")
+    spec = json.loads(re.search(r"const spec = (\{.*\});\n", out.read_text()).group(1))  # type: ignore[union-attr]
+    trend_chart = spec["vconcat"][0]
+    assert trend_chart["title"] == "Trend: headline indicators by quarter"
+    drawn = {
+        (v["quarter"], v["indicator"], v["value"])
+        for v in spec["datasets"][trend_chart["data"]["name"]]
+    }
+    year = Period(date(2025, 4, 1), date(2026, 3, 31))
+    counted = {
+        (str(q.start), BY_ID[c.indicator].title, c.value)
+        for q, publication in trend(open_extract(two_areas), year, area="area 001")
+        for c in publication.cells
+        if c.breakdown == AREA and c.value is not None
+    }
+    assert drawn == counted
+    assert len({quarter for quarter, _, _ in drawn}) == 4

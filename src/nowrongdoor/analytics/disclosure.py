@@ -7,8 +7,8 @@ suppressed too, since the complement is itself a count of people. Secondary supp
 within each breakdown of an indicator, whose groups add up to the area total, a lone hidden
 cell could be recovered by subtraction, so the next-smallest cell is hidden with it.
 
-Lifting control needs a named purpose and user; the result carries a note saying so (recorded
-in the output for now; an audit event when analytics reaches the records' audit trail).
+Lifting control needs a named purpose and user; the result carries a note saying so, and
+`services.area_report.lifting` records it in the audit trail first (decision 0015).
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ class Lifting:
 class Publication:
     cells: list[Cell]
     note: str
+    lifted: bool = False  # disclosure control lifted: the note says for what and by whom
 
 
 def _small(count: int) -> bool:
@@ -154,7 +155,7 @@ def publish(
         )
         for c, numerator, denominator, value in cells
     ]
-    return Publication(published, note)
+    return Publication(published, note, lifted=lifting is not None)
 
 
 def _gap(value: float | None, area: float | None) -> float | None:

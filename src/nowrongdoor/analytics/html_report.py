@@ -5,7 +5,7 @@ and many NHS networks, cannot reach a CDN."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
@@ -34,7 +34,7 @@ td.n { text-align: right; }
 """
 
 
-def _chart(indicator: Indicator, cells: list[Cell]) -> alt.FacetChart | None:
+def breakdown_chart(indicator: Indicator, cells: list[Cell]) -> alt.FacetChart | None:
     """Bars of the value by group within each breakdown, with a rule at the area's value."""
     shown = [c for c in cells if c.breakdown != AREA and c.value is not None]
     if not shown:
@@ -80,32 +80,44 @@ def quarters(period: Period) -> list[Period]:
 
 
 def trend(
-    t: Tables, period: Period, *, national: bool = False, lifting: Lifting | None = None
+    t: Tables,
+    period: Period,
+    *,
+    area: str | None = None,
+    national: bool = False,
+    lifting: Lifting | None = None,
+    on_indicator: Callable[[Indicator], None] = lambda indicator: None,
 ) -> list[tuple[Period, Publication]]:
-    """The headline indicators for each quarter of the period, disclosure control applied to
-    each quarter as to the whole report."""
+    """The headline indicators for each quarter of the period (in `area`, as `count_all`),
+    disclosure control applied to each quarter as to the whole report."""
     from nowrongdoor.analytics.engine import count_all
 
     headline = [BY_ID[indicator] for indicator in HEADLINE]
     return [
-        (q, publish(count_all(t, q, headline), national=national, lifting=lifting))
+        (
+            q,
+            publish(
+                count_all(t, q, headline, on_indicator, area), national=national, lifting=lifting
+            ),
+        )
         for q in quarters(period)
     ]
 
 
-def _area(publication: Publication, indicator: str) -> Cell | None:
+def area_cell(publication: Publication, indicator: str) -> Cell | None:
+    """The indicator's area row (its total), if the publication has it."""
     return next(
         (c for c in publication.cells if c.indicator == indicator and c.breakdown == AREA), None
     )
 
 
-def _trend_chart(quarterly: Trend) -> alt.Chart | None:
+def trend_chart(quarterly: Trend) -> alt.Chart | None:
     """A line per headline indicator: its area value in each quarter (suppressed: a gap)."""
     values = [
         {"quarter": str(q.start), "indicator": BY_ID[i].title, "value": cell.value}
         for q, publication in quarterly
         for i in HEADLINE
-        if (cell := _area(publication, i)) is not None and cell.value is not None
+        if (cell := area_cell(publication, i)) is not None and cell.value is not None
     ]
     if not values:
         return None
@@ -123,19 +135,27 @@ def _trend_chart(quarterly: Trend) -> alt.Chart | None:
     return chart
 
 
-def _funnel_chart(publication: Publication) -> alt.Chart | None:
+def funnel_stages(publication: Publication) -> list[tuple[str, int | None]]:
     """Declined referrals -> an alternative route named -> treatment started elsewhere, from
-    the published (suppressed, rounded) area counts; a hidden stage is left out."""
-    without = _area(publication, "declined_without_route")
-    started = _area(publication, "declined_started_elsewhere")
+    the published (suppressed, rounded) area counts; None for a hidden stage, and no stages
+    without the declined referrals' count."""
+    without = area_cell(publication, "declined_without_route")
+    started = area_cell(publication, "declined_started_elsewhere")
     if without is None or without.denominator is None:
-        return None
+        return []
     named = None if without.numerator is None else without.denominator - without.numerator
-    stages = [
+    return [
         ("declined by a service", without.denominator),
         ("alternative route named", named),
-        ("started treatment elsewhere", started and started.numerator),
+        ("started treatment elsewhere", started.numerator if started else None),
     ]
+
+
+def funnel_chart(publication: Publication) -> alt.Chart | None:
+    """The no wrong door funnel's stages as bars; a hidden stage is left out."""
+    stages = funnel_stages(publication)
+    if not stages:
+        return None
     values = [
         {"stage": stage, "order": n, "people": count}
         for n, (stage, count) in enumerate(stages)
@@ -178,13 +198,11 @@ def write_html(publication: Publication, period: Period, out: Path, quarterly: T
         by_indicator.setdefault(cell.indicator, []).append(cell)
     sections: list[str] = []
     charts: list[alt.Chart | alt.FacetChart] = [
-        chart
-        for chart in (_trend_chart(quarterly), _funnel_chart(publication))
-        if chart is not None
+        chart for chart in (trend_chart(quarterly), funnel_chart(publication)) if chart is not None
     ]
     for number, (indicator_id, cells) in enumerate(by_indicator.items(), start=1):
         indicator = BY_ID[indicator_id]
-        chart = _chart(indicator, cells)
+        chart = breakdown_chart(indicator, cells)
         if chart is not None:
             charts.append(chart)
         sections.append(

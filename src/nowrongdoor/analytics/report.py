@@ -1,4 +1,6 @@
-"""Writers for a publication: long-form CSV and Parquet ("*" for a suppressed cell)."""
+"""Writers for a publication: long-form CSV and Parquet ("*" for a suppressed cell). The note
+is in the Parquet metadata; a CSV with disclosure control lifted starts with it as a `#` line,
+so it cannot pass for a published table."""
 
 from __future__ import annotations
 
@@ -37,6 +39,8 @@ def long_rows(publication: Publication) -> list[dict[str, str]]:
 
 def write_csv(publication: Publication, out: Path) -> None:
     with out.open("w", newline="", encoding="utf-8") as file:
+        if publication.lifted:
+            file.writelines(f"# {line}\n" for line in publication.note.splitlines())
         writer = csv.DictWriter(file, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(long_rows(publication))

@@ -12,8 +12,8 @@ import typer
 from nowrongdoor.errors import InputError
 
 if TYPE_CHECKING:
-    from nowrongdoor.analytics.disclosure import Count
-    from nowrongdoor.analytics.indicators import Period
+    from django.contrib.auth.models import User
+    from rich.progress import Progress
 
 
 class Engine(StrEnum):
@@ -49,12 +49,10 @@ def synth(
     """Write a synthetic extract (a nation's worth if you like) based on national figures."""
     import time
 
-    from rich.progress import Progress
-
     from nowrongdoor.analytics.synth import synthesise
 
     began = time.perf_counter()
-    with Progress(transient=True) as progress:
+    with _progress() as progress:
         task = progress.add_task("synthesising", total=people)
         report = synthesise(
             people, seed, out, batch_size=batch, on_batch=lambda n: progress.advance(task, n)
@@ -83,64 +81,99 @@ def report(
     area: Annotated[
         str | None, typer.Option(help="only the services of this organisation (by name)")
     ] = None,
+    lift: Annotated[
+        str | None,
+        typer.Option(
+            "--lift-disclosure",
+            metavar="PURPOSE",
+            help="no suppression or rounding, for this internal use (audited; needs --as)",
+        ),
+    ] = None,
+    username: Annotated[
+        str | None,
+        typer.Option("--as", metavar="USERNAME", help="the commissioner or admin lifting it"),
+    ] = None,
 ) -> None:
-    """The commissioner indicators in long form, disclosure control applied."""
-    import sys
-
+    """The commissioner indicators in long form, disclosure control applied (or lifted, as an
+    audited internal use: the output then says so, for whom and why)."""
     from nowrongdoor.analytics import report as writers
-    from nowrongdoor.analytics.disclosure import publish
     from nowrongdoor.analytics.engine import EngineUnavailable
     from nowrongdoor.analytics.indicators import Period
+    from nowrongdoor.errors import NwdError
 
     try:
-        start, end = _period(period)
-        counts = _counts(source, Period(start, end), engine, area)
-    except (InputError, EngineUnavailable, ValueError) as error:
-        sys.stderr.write(f"{error}\n")
-        raise typer.Exit(2) from error
-    publication = publish(counts, national=national)
+        the_period = Period(*_period(period))
+        purpose = _purpose(lift, username)
+        folder = _booted_for(source, audited=purpose is not None)
+        from nowrongdoor.services import area_report
+
+        lifting = area_report.lifting(_user(username), purpose) if purpose and username else None
+        with _progress() as progress:
+            figures = area_report.figures(
+                the_period,
+                folder,
+                engine=engine.value,
+                area=area,
+                quarterly=output is ReportFormat.html,
+                national=national,
+                lifting=lifting,
+                progress=progress,
+            )
+    except (NwdError, EngineUnavailable, ValueError) as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(error.exit_code if isinstance(error, NwdError) else 2) from error
+    publication = figures.publication
     if output is ReportFormat.html:
         from nowrongdoor.analytics.html_report import write_html
 
-        write_html(publication, Period(start, end), out)
+        write_html(publication, the_period, out, figures.quarterly)
     else:
         write = writers.write_csv if output is ReportFormat.csv else writers.write_parquet
         write(publication, out)
     typer.echo(f"{out}: {len(publication.cells)} rows; {publication.note}", err=True)
 
 
-def _counts(source: str | None, period: Period, engine: Engine, area: str | None) -> list[Count]:
-    """Counts from an extract folder, or from a database extracted to a temporary folder."""
-    import os
-    import tempfile
+def _purpose(lift: str | None, username: str | None) -> str | None:
+    """The purpose disclosure control is lifted for, if it is: with whoever lifts it."""
+    if lift is None and username is None:
+        return None
+    if lift is None or not lift.strip():
+        raise InputError("lift_disclosure", "--lift-disclosure: say what the figures are for")
+    if username is None or not username.strip():
+        raise InputError("as", "--as: name the commissioner or admin lifting disclosure control")
+    return lift.strip()
 
+
+def _booted_for(source: str | None, *, audited: bool) -> Path | None:
+    """The extract folder `source` names, or None for a records database (`source`'s URL, else
+    NWD_DATABASE_URL's); Django is started for a database, or for the audit trail."""
+    import os
+
+    if source is not None and Path(source).is_dir():
+        folder: Path | None = Path(source)
+    else:
+        folder = None
+        if source is not None:
+            os.environ["NWD_DATABASE_URL"] = source
+    if folder is None or audited:
+        from nowrongdoor.config.boot import boot
+
+        boot()
+    return folder
+
+
+def _user(username: str) -> User:
+    from django.contrib.auth.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise InputError("as", f"--as: no user called {username!r}")
+    return user
+
+
+def _progress() -> Progress:
+    """Transient progress bars on standard error: standard output stays the command's."""
+    from rich.console import Console
     from rich.progress import Progress
 
-    from nowrongdoor.analytics.engine import connect, count_all, open_extract
-    from nowrongdoor.analytics.indicators import REGISTRY
-
-    is_folder = source is not None and Path(source).is_dir()
-    if source is not None and not is_folder:
-        os.environ["NWD_DATABASE_URL"] = source
-    con = connect(engine.value, os.environ.get("NWD_DATABASE_URL"))
-    try:
-        with tempfile.TemporaryDirectory(prefix="nwd-extract-") as scratch:
-            if source is not None and is_folder:
-                folder = Path(source)
-            else:
-                from nowrongdoor.analytics.extract import extract_records
-                from nowrongdoor.config.boot import boot
-
-                boot()
-                folder = Path(scratch)
-                extract_records(folder, period.end)
-            with Progress(transient=True) as progress:
-                task = progress.add_task("indicators", total=len(REGISTRY))
-                return count_all(
-                    open_extract(folder, con),
-                    period,
-                    on_indicator=lambda _: progress.advance(task),
-                    area=area,
-                )
-    finally:
-        con.disconnect()
+    return Progress(console=Console(stderr=True), transient=True)

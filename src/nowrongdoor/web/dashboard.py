@@ -1,37 +1,89 @@
 """The commissioner dashboard: the area's indicators over a period, the same figures as
-`nwd report`, suppressed and rounded by the engine; a breakdown by each equality group with
-its gap to the area rate."""
+`nwd report`, suppressed and rounded by the engine; the headline indicators by quarter, the
+no wrong door funnel, and a breakdown by each equality group with its gap to the area rate.
+
+Charts are the HTML report's (Altair), drawn here to inline SVG by vl-convert: the page runs
+no chart script, and a table beside each chart has its numbers."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from html import escape
 from typing import Any
 
+import altair as alt
+import vl_convert
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from markupsafe import Markup
 
-from nowrongdoor.analytics.disclosure import Cell
-from nowrongdoor.analytics.indicators import REGISTRY
+from nowrongdoor.analytics.disclosure import Cell, Publication
+from nowrongdoor.analytics.html_report import (
+    HEADLINE,
+    Trend,
+    area_cell,
+    breakdown_chart,
+    funnel_chart,
+    funnel_stages,
+    trend_chart,
+)
+from nowrongdoor.analytics.indicators import BY_ID, REGISTRY
 from nowrongdoor.services.dashboard import area_figures, period_of
 from nowrongdoor.web.forms import Form
 from nowrongdoor.web.pages import actor_of, signed_in
 from nowrongdoor.web.typed import a_date
 
+# What the CSP (web/security.py: style-src 'self') would refuse, and roles inside the image.
+REFUSED = re.compile(r'<style\b.*?</style>|\sstyle="[^"]*"', re.DOTALL)
+INNER_ROLES = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
+SIZE = re.compile(r'^<svg ([^>]*?)width="[\d.]+" height="[\d.]+"')
 
-def _sections(cells: list[Cell]) -> list[dict[str, Any]]:
+
+def svg(chart: alt.TopLevelMixin | None, name: str) -> Markup | None:
+    """The chart as inline SVG: one image named `name` (its marks' own roles dropped, the
+    table beside it has the numbers), as wide as its column, with no style attribute or
+    element for the CSP to refuse (vl-convert writes none today)."""
+    if chart is None:
+        return None
+    drawn = vl_convert.vegalite_to_svg(chart.to_dict())
+    drawn = INNER_ROLES.sub("", REFUSED.sub("", drawn))
+    drawn = SIZE.sub(r'<svg \1width="100%"', drawn, count=1)
+    named = f'<svg role="img" aria-label="{escape(name)}" focusable="false" '
+    # vl-convert escapes the data (group names come from the records); the name is escaped above
+    return Markup(drawn.replace("<svg ", named, 1))
+
+
+def _sections(publication: Publication) -> list[dict[str, Any]]:
     by_indicator: dict[str, list[Cell]] = {}
-    for cell in cells:
+    for cell in publication.cells:
         by_indicator.setdefault(cell.indicator, []).append(cell)
     return [
         {
             "indicator": indicator,
             "area": next(c for c in by_indicator[indicator.id] if c.breakdown == "area"),
             "groups": [c for c in by_indicator[indicator.id] if c.breakdown != "area"],
+            "chart": svg(
+                breakdown_chart(indicator, by_indicator[indicator.id]),
+                f"{indicator.title}: the rate in each group, the area's rate as a red line",
+            ),
         }
         for indicator in REGISTRY
         if indicator.id in by_indicator
     ]
+
+
+def _trend(quarterly: Trend) -> dict[str, Any]:
+    """The headline indicators' area rows by quarter, and their chart."""
+    return {
+        "quarters": [q for q, _ in quarterly],
+        "rows": [
+            (BY_ID[i], [area_cell(publication, i) for _, publication in quarterly])
+            for i in HEADLINE
+        ],
+        "chart": svg(trend_chart(quarterly), "The headline indicators' rates by quarter"),
+    }
 
 
 @signed_in
@@ -44,9 +96,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             actor_of(request), period_of(a_date(form, "start"), a_date(form, "end"))
         ),
     )
-    context = {
-        "form": form,
-        "sections": _sections(figures.cells) if figures else [],
-        "note": figures.note if figures else "",
-    }
+    context: dict[str, Any] = {"form": form, "sections": [], "note": ""}
+    if figures:
+        publication = figures.publication
+        context |= {
+            "sections": _sections(publication),
+            "note": publication.note,
+            "trend": _trend(figures.quarterly),
+            "funnel": funnel_stages(publication),
+            "funnel_chart": svg(
+                funnel_chart(publication),
+                "No wrong door funnel: referrals declined, an alternative route named, "
+                "treatment started elsewhere",
+            ),
+        }
     return render(request, "web/dashboard.jinja", context, status=422 if form.errors else 200)
