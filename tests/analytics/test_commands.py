@@ -218,6 +218,8 @@ def test_the_synthetic_nation_matches_published_figures(
     breakdown = AREA if group == "all" else "substance_group"
     (count,) = [c for c in counts if c.breakdown == breakdown and c.group == group]
     assert abs(100 * count.numerator / count.denominator - published) <= within
+
+
 def test_report_html_has_the_areas_quarterly_trend(two_areas: Path, tmp_path: Path) -> None:
     """The trend chart's points are the area's headline values by quarter, as `trend` counts
     them (disclosure control applied to each quarter)."""
