@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from analytics.conftest import DA, TINY, D, _episode, _plan, write_extract
 from nowrongdoor.analytics.engine import count_all, count_indicator, open_extract
 from nowrongdoor.analytics.indicators import BY_ID, Period
 
@@ -141,3 +142,32 @@ def test_top_change_by_substance_group(tiny_extract: Path) -> None:
     got = counts(tiny_extract, "top_reduced_use")
     assert got[("substance_group", "opiate")] == (1, 1)
     assert got[("substance_group", "alcohol-only")] == (1, 2)
+
+
+def test_a_review_due_after_leaving_treatment_is_not_expected(tmp_path: Path) -> None:
+    """Person 1's review fell due after their treatment ended; person 2's before it, and no
+    newer plan followed: 0 of 1 on time, not 0 of 2."""
+    rows = {
+        "services": TINY["services"],
+        "people": TINY["people"][:2],
+        "episodes": [
+            _episode(1, 1, DA, "opiate", "2025-04-01", "2025-04-10", "2025-06-01"),
+            _episode(2, 2, DA, "opiate", "2025-04-01", "2025-04-10", "2025-09-01"),
+        ],
+        "screenings": [
+            {
+                "person_id": i,
+                "service_id": DA,
+                "instrument": "phq9",
+                "date": D("2025-04-01"),
+                "total": 15.0,
+            }
+            for i in (1, 2)
+        ],
+        "care_plan_versions": [
+            _plan(1, 1, "2025-04-15", "2025-07-15", True),
+            _plan(2, 1, "2025-04-15", "2025-07-15", True),
+        ],
+    }
+    folder = write_extract(tmp_path / "left", rows)
+    assert counts(folder, "care_plan_reviewed_on_time")[("area", "all")] == (0, 1)

@@ -310,10 +310,17 @@ def named_coordinator(t: Tables, p: Period) -> ir.Table:
 
 
 def care_plan_reviewed_on_time(t: Tables, p: Period) -> ir.Table:
-    """Co-occurring people with a care plan review due in the period: on time when every due
-    review has a newer version of the plan created by its date."""
+    """Co-occurring people with a care plan review due in the period while in drug and alcohol
+    treatment: on time when every such review has a newer version of the plan created by its
+    date. A review falling due after the person left treatment is not expected."""
+    e = _in_treatment(_episodes_in(t, DRUG_ALCOHOL), p)
+    treated = e.group_by(treated_person=e.person_id).aggregate(
+        ongoing=e.discharged.isnull().any(), left=e.discharged.max()
+    )
     v = t["care_plan_versions"]
     due = v.filter(v.next_review.between(p.start, p.end))
+    due = due.join(treated, due.person_id == treated.treated_person)
+    due = due.filter(treated.ongoing | (due.next_review <= treated.left)).select(v.columns)
     newer = v.select(newer_person="person_id", newer_number="number", newer_created="created")
     on_time = (
         due.join(
@@ -779,8 +786,8 @@ REGISTRY: tuple[Indicator, ...] = (
         "care_plan_reviewed_on_time",
         "People with co-occurring needs whose care plan was reviewed on time",
         "People with co-occurring needs (as in named_coordinator) with a care plan review due in "
-        "the period; on time when every review due in the period has a newer version of the "
-        "plan created on or before its due date.",
+        "the period while they were in drug and alcohol treatment; on time when every such "
+        "review has a newer version of the plan created on or before its due date.",
         "PHE-COOC App5 §3 (the care plan includes agreed review dates); local measure",
         care_plan_reviewed_on_time,
     ),
