@@ -141,12 +141,12 @@ def successful_completion(t: Tables, p: Period) -> ir.Table:
 _BITS = 17  # a packed field: an int16 shifted to 0..65535, or 65536 for null
 
 
-def _pack(*values: ir.IntegerValue) -> ir.IntegerValue:
-    """int16 values (nulls too) packed into one int64 that orders as the tuple does."""
-    fields = [(value.cast("int64") + 2**15).fill_null(2**16) for value in values]
-    packed = fields[0]
-    for field in fields[1:]:
-        packed = (packed << _BITS) | field
+def _pack(key: ir.IntegerValue, *values: ir.IntegerValue) -> ir.IntegerValue:
+    """int16 values (nulls too) packed after an int16 key into one int64 that orders as the
+    tuple does; null when the key is (so min and max skip it, as a join on it would)."""
+    packed = key.cast("int64") + 2**15
+    for value in values:
+        packed = (packed << _BITS) | (value.cast("int64") + 2**15).fill_null(2**16)
     return packed
 
 
@@ -169,7 +169,7 @@ def finished_courses(t: Tables, p: Period) -> ir.Table:
     )
     c = t["therapy_courses"]
     courses = c.filter(c.ended.between(p.start, p.end)).join(span, "course_id")
-    courses = courses.filter(courses.sessions >= 2)
+    courses = courses.filter(courses.sessions >= 2, courses.low.notnull())
     return courses.select(
         *c.columns,
         "sessions",
