@@ -14,13 +14,21 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import ibis
+import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
 from nowrongdoor.analytics.disclosure import AREA, Count
-from nowrongdoor.analytics.indicators import REGISTRY, SHARED, Indicator, Period, Tables
+from nowrongdoor.analytics.indicators import (
+    EQUALITY,
+    REGISTRY,
+    SHARED,
+    Indicator,
+    Period,
+    Tables,
+)
 from nowrongdoor.analytics.tables import NOT_KNOWN, SCHEMAS, table_path
 
 READS_PARQUET_IN_PLACE = ("duckdb", "pyspark")
@@ -94,6 +102,29 @@ def open_extract(folder: Path, con: BaseBackend | None = None) -> Tables:
     }
 
 
+PERSON_FIELDS = tuple(name for name in EQUALITY if name in SCHEMAS["people"].names)
+
+
+def _profiles(t: Tables) -> ir.Table:
+    """Each distinct combination of the people's equality fields (null as NOT_KNOWN), numbered
+    `profile`: the indicators' passes group by the number instead of five strings (a few
+    hundred profiles for millions of people), then name the few thousand groups left."""
+    people = _filled(t)
+    order = list(PERSON_FIELDS)
+    return people.select(*order).distinct().mutate(profile=ibis.row_number().over(order_by=order))
+
+
+def _filled(t: Tables) -> ir.Table:
+    people = t["people"]
+    fields = {name: people[name].fill_null(NOT_KNOWN) for name in PERSON_FIELDS}
+    return people.select("person_id", **fields)
+
+
+def _person_profiles(t: Tables, profiles: ir.Table) -> ir.Table:
+    """Each person's profile number."""
+    return _filled(t).join(profiles, list(PERSON_FIELDS)).select("person_id", "profile")
+
+
 def _cells(t: Tables, period: Period, indicator: Indicator, area: str | None) -> pa.Table:
     """Numerator and denominator for every combination of the breakdowns' groups: one pass
     on the engine, and a small table (thousands of rows) whatever the number of people.
@@ -103,12 +134,18 @@ def _cells(t: Tables, period: Period, indicator: Indicator, area: str | None) ->
         services = t["services"]
         ours = services.filter(services.organisation == area).service_id
         units = units.filter(units.service_id.isin(ours))
+    profiles = t["profiles"] if "profiles" in t else _profiles(t)
+    coded = t["person_profiles"] if "person_profiles" in t else _person_profiles(t, profiles)
+    coded_units = units.left_join(coded, "person_id")
+    by_profile = coded_units.group_by("profile", "service_id", "substance_group").aggregate(
+        numerator=coded_units.numerator.ifelse(1, 0).sum(), denominator=coded_units.count()
+    )
     services = t["services"].select("service_id", "service")
-    joined = units.left_join(t["people"], "person_id").left_join(services, "service_id")
+    joined = by_profile.left_join(profiles, "profile").left_join(services, "service_id")
     groups = {name: joined[name].fill_null(NOT_KNOWN) for name in indicator.breakdowns}
     return (
         joined.group_by(**groups)
-        .aggregate(numerator=joined.numerator.ifelse(1, 0).sum(), denominator=joined.count())
+        .aggregate(numerator=joined.numerator.sum(), denominator=joined.denominator.sum())
         .to_pyarrow()
     )
 
@@ -152,16 +189,22 @@ def organisations(t: Tables) -> list[str]:
 
 
 def share(t: Tables, period: Period) -> Tables:
-    """The tables plus each shared intermediate table (indicators.SHARED) for the period,
-    computed once as a temporary table instead of once per indicator."""
+    """The tables plus each shared intermediate table (indicators.SHARED) for the period and
+    the people's profiles (_profiles), computed once as a temporary table instead of once per
+    indicator."""
     shared = dict(t)
-    for name, build in SHARED.items():
-        expr = build(t, period)
+
+    def materialise(name: str, expr: ir.Table) -> None:
         temporary = f"shared_{name}_{uuid.uuid4().hex[:12]}"
         try:
             shared[name] = ibis.get_backend(expr).create_table(temporary, expr, temp=True)
         except NotImplementedError:  # PySpark has no temporary tables: same result, slower
             shared[name] = expr
+
+    for name, build in SHARED.items():
+        materialise(name, build(t, period))
+    materialise("profiles", _profiles(t))
+    materialise("person_profiles", _person_profiles(t, shared["profiles"]))
     return shared
 
 
