@@ -69,6 +69,7 @@ REPORTED = (
     "not_suitable_offered_route",
     "not_suitable_started_route",
     "consent_coverage",
+    "continuity_after_prison",
 )
 
 

@@ -158,7 +158,7 @@ def _demo_person(iapt: Actor, today: date) -> None:
     robin.save(update_fields=["user"])
 
 
-DRUGS, IAPT = "drug-alcohol-service", "iapt"
+DRUGS, IAPT, PRISON = "drug-alcohol-service", "iapt", "prison"
 # Who comes through which door: Talking Therapies and the drug and alcohol service take
 # their own referrals; the rest of the area refers people on to them.
 DOORS = [s for s, _ in SETTINGS if s != "other"]
@@ -301,6 +301,8 @@ class _Seeding:
             self.own_service(person, episode, setting, drugs, decided, treat=treat, recent=recent)
         if drugs is not None:
             self.drug_treatment(person, drugs, opiate, sum(audit) >= 16, coordinate, conditions)
+            if setting == PRISON and not recent:
+                self.release(episode, drugs)
         self.coordinate_pending(None)
 
     def act_on_route(self, actor: Actor, assessment: Assessment, on: date) -> None:
@@ -360,6 +362,9 @@ class _Seeding:
         rng, today, actor = self.rng, self.today, self.staff[setting].practitioner
         if recent:
             return  # still on the caseload
+        if setting == PRISON and drugs is not None:
+            episodes.start_treatment(actor, episode.pk, decided)  # treated until released
+            return
         if drugs is not None and setting not in KEEPS_EPISODE:
             reason = "care continues at the drug and alcohol service"
             self.discharge(actor, episode, decided, DischargeType.TRANSFER, reason)
@@ -377,6 +382,20 @@ class _Seeding:
         if ended <= today and setting != "primary-care":
             self.discharge(actor, episode, ended, "planned", "goals met")
             self.check_ups(person, actor)
+
+    def release(self, prison: EpisodeOfCare, community: EpisodeOfCare) -> None:
+        """Released from prison once community treatment is arranged: most start it within
+        3 weeks of release (continuity of care), some later."""
+        rng = self.rng
+        prison = EpisodeOfCare.objects.get(pk=prison.pk)
+        started = EpisodeOfCare.objects.get(pk=community.pk).treatment_started
+        if started is None or prison.treatment_started is None:
+            return  # still in prison
+        gap = rng.randrange(0, 22) if rng.random() < 0.6 else rng.randrange(22, 60)
+        released = max(prison.treatment_started, started - _days(gap))
+        actor = self.staff[PRISON].practitioner
+        reason = "released; community treatment arranged before release"
+        self.discharge(actor, prison, released, DischargeType.RELEASED, reason)
 
     def drug_treatment(
         self,
