@@ -68,11 +68,11 @@ def require(actor: Actor, person: Person, action: str) -> str:
     return ground
 
 
-def latest_consent(person_id: int, service_id: int) -> Consent | None:
+def latest_consent(person_id: int, service_id: int, purpose: str = "care") -> Consent | None:
     """The decision that counts: the last one recorded (row order, not a stated time, so an
-    imported or back-dated decision can never outrank a later withdrawal) for care."""
+    imported or back-dated decision can never outrank a later withdrawal) for the purpose."""
     return (
-        Consent.objects.filter(person_id=person_id, recipient_id=service_id, purpose="care")
+        Consent.objects.filter(person_id=person_id, recipient_id=service_id, purpose=purpose)
         .order_by("-pk")
         .first()
     )

@@ -41,11 +41,7 @@ def record_consent(
     with use_case(actor):
         person = access.person_for(actor, person_id, "consent.record")
         if on is not None:
-            latest = (
-                Consent.objects.filter(person=person, recipient=recipient, purpose=purpose)
-                .order_by("-pk")
-                .first()
-            )
+            latest = access.latest_consent(person.pk, recipient.pk, purpose)
             checks.a_past_date(
                 on,
                 "date",
