@@ -18,14 +18,18 @@ import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
 
-import ibis
 import pytest
 from ibis.backends import BaseBackend
 from typer.testing import CliRunner
 
-from nowrongdoor.analytics.engine import EngineUnavailable, connect, count_all, open_extract
+from nowrongdoor.analytics.engine import (
+    EngineUnavailable,
+    connect,
+    connect_postgres,
+    count_all,
+    open_extract,
+)
 from nowrongdoor.analytics.indicators import Period
 from nowrongdoor.cli.app import app
 
@@ -58,15 +62,7 @@ def _agree(folder: Path, con: BaseBackend) -> None:
 
 
 def _connect(schema: str | None = None) -> BaseBackend:
-    url = urlparse(PG_URL or "")
-    return ibis.postgres.connect(
-        host=url.hostname,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database=url.path.lstrip("/") or "postgres",
-        **({"schema": schema} if schema else {}),
-    )
+    return connect_postgres(PG_URL or "", schema)
 
 
 @pytest.fixture

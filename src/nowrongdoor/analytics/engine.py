@@ -49,17 +49,23 @@ def connect(engine: str, postgres_url: str | None = None) -> BaseBackend:
     if engine == "postgres":
         if not postgres_url or not postgres_url.startswith(("postgres://", "postgresql://")):
             raise EngineUnavailable("the postgres engine needs a PostgreSQL URL")
-        url = urlparse(postgres_url)
-        return ibis.postgres.connect(
-            host=url.hostname,
-            port=url.port or 5432,
-            user=url.username,
-            password=url.password,
-            database=url.path.lstrip("/") or "postgres",
-        )
+        return connect_postgres(postgres_url)
     if engine == "spark":
         return _spark()
     raise ValueError(f"unknown engine {engine!r}; one of {', '.join(ENGINES)}")
+
+
+def connect_postgres(postgres_url: str, schema: str | None = None) -> BaseBackend:
+    """Ibis on the server a postgresql:// URL names (in `schema`, when given)."""
+    url = urlparse(postgres_url)
+    return ibis.postgres.connect(
+        host=url.hostname,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.path.lstrip("/") or "postgres",
+        **({"schema": schema} if schema else {}),
+    )
 
 
 def _spark() -> BaseBackend:
