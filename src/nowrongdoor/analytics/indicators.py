@@ -73,6 +73,15 @@ def _units(table: ir.Table, numerator: ir.BooleanValue, group: bool = True) -> i
     )
 
 
+def _has_match(
+    table: ir.Table, other: ir.Table, predicate: ir.BooleanValue, key: str
+) -> ir.BooleanValue:
+    """Whether each row of `table` (by its unique `key`) has a row of `other` meeting
+    `predicate`: an IN over the matched keys, which every engine runs alike."""
+    matched = table.join(other, predicate).select(key).distinct()
+    return table[key].isin(matched[key])
+
+
 def _mental_health_need(t: Tables, p: Period, people: ir.IntegerColumn) -> ir.Table:
     """Which of `people` (person ids) had a mental health need by the period's end: a PHQ-9
     or GAD-7 screen at caseness, or an episode at a Talking Therapies or secondary mental
@@ -115,21 +124,16 @@ def successful_completion(t: Tables, p: Period) -> ir.Table:
     e = _episodes_in(t, DRUG_ALCOHOL)
     completed = e.filter(e.discharged.between(p.start, p.end), e.free_of_dependence)
     later = e.select(later_person="person_id", later_referral="referral_received")
-    back = (
-        completed.join(
-            later,
-            (completed.person_id == later.later_person)
-            & (later.later_referral > completed.discharged)
-            & (
-                later.later_referral
-                <= completed.discharged + ibis.interval(days=RE_PRESENTATION_DAYS)
-            ),
-        )
-        .select("episode_id")
-        .distinct()
+    back = _has_match(
+        completed,
+        later,
+        (completed.person_id == later.later_person)
+        & (later.later_referral > completed.discharged)
+        & (later.later_referral <= completed.discharged + ibis.interval(days=RE_PRESENTATION_DAYS)),
+        "episode_id",
     )
     success = (
-        completed.filter(~completed.episode_id.isin(back.episode_id))
+        completed.filter(~back)
         .select("person_id", "service_id", "substance_group", success=ibis.literal(True))
         .distinct()
     )
@@ -263,17 +267,15 @@ def declined_started_elsewhere(t: Tables, p: Period) -> ir.Table:
     started = e.select(
         started_person="person_id", started_service="service_id", started_on="treatment_started"
     )
-    elsewhere = (
-        declined.join(
-            started,
-            (declined.person_id == started.started_person)
-            & (started.started_service != declined.service_id)
-            & started.started_on.between(declined.decided, p.end),
-        )
-        .select("referral_id")
-        .distinct()
+    elsewhere = _has_match(
+        declined,
+        started,
+        (declined.person_id == started.started_person)
+        & (started.started_service != declined.service_id)
+        & started.started_on.between(declined.decided, p.end),
+        "referral_id",
     )
-    return _units(declined, declined.referral_id.isin(elsewhere.referral_id), False)
+    return _units(declined, elsewhere, False)
 
 
 def _not_initially_suitable(t: Tables, p: Period) -> ir.Table:
@@ -306,18 +308,16 @@ def not_suitable_started_route(t: Tables, p: Period) -> ir.Table:
         treated_from="treatment_started",
         treated_to="discharged",
     )
-    on_route = (
-        assessed.join(
-            treated,
-            (assessed.person_id == treated.treated_person)
-            & (treated.treated_service != assessed.service_id)
-            & (treated.treated_from <= p.end)
-            & (treated.treated_to.isnull() | (treated.treated_to >= assessed.date)),
-        )
-        .select("assessment_id")
-        .distinct()
+    on_route = _has_match(
+        assessed,
+        treated,
+        (assessed.person_id == treated.treated_person)
+        & (treated.treated_service != assessed.service_id)
+        & (treated.treated_from <= p.end)
+        & (treated.treated_to.isnull() | (treated.treated_to >= assessed.date)),
+        "assessment_id",
     )
-    return _units(assessed, assessed.assessment_id.isin(on_route.assessment_id), False)
+    return _units(assessed, on_route, False)
 
 
 def named_coordinator(t: Tables, p: Period) -> ir.Table:
@@ -448,18 +448,16 @@ def continuity_after_prison(t: Tables, p: Period) -> ir.Table:
     community = _episodes_in(t, DRUG_ALCOHOL).select(
         community_person="person_id", community_started="treatment_started"
     )
-    engaged = (
-        released.join(
-            community,
-            (released.person_id == community.community_person)
-            & community.community_started.between(
-                released.discharged, released.discharged + ibis.interval(days=CONTINUITY_DAYS)
-            ),
-        )
-        .select("episode_id")
-        .distinct()
+    engaged = _has_match(
+        released,
+        community,
+        (released.person_id == community.community_person)
+        & community.community_started.between(
+            released.discharged, released.discharged + ibis.interval(days=CONTINUITY_DAYS)
+        ),
+        "episode_id",
     )
-    return _units(released, released.episode_id.isin(engaged.episode_id))
+    return _units(released, engaged)
 
 
 def therapy_entering_treatment(t: Tables, p: Period) -> ir.Table:
