@@ -321,8 +321,9 @@ class _Batch:
         """Co-occurring people's consent to share with Talking Therapies (every referral there
         has it: `_referrals` only refers people who consented)."""
         rng, as_of, m = self.rng, self.year_days - 1, len(person)
-        given = who & ((rng.random(m) < CONSENT_TO_SHARE) | self.in_tt[self.in_da])
-        withdrawn = given & (rng.random(m) < CONSENT_WITHDRAWN) & ~self.in_tt[self.in_da]
+        also_therapy = self.in_tt[self.in_da]  # referred there, so consent stands
+        given = who & ((rng.random(m) < CONSENT_TO_SHARE) | also_therapy)
+        withdrawn = given & (rng.random(m) < CONSENT_WITHDRAWN) & ~also_therapy
         withdrawn_on = np.minimum(started + rng.integers(30, 200, m), as_of)
         for mask, offset, state, day in (
             (given, 0, "given", started),
