@@ -55,6 +55,7 @@ class CareCoordination(BaseModel):
         "homelessness-service",
         "primary-care",
         "social-services",
+        "camhs",
     ]
     under_cpa: bool
     because: list[str]
@@ -66,6 +67,9 @@ class Recommendation(BaseModel):
     text: str
     source: str = Field(min_length=1)
     why: list[str] = Field(min_length=1, description="the facts that fired it, in words")
+    quote: str | None = Field(
+        default=None, description="the cited passage's own words that justify the rule"
+    )
 
 
 class RuleSetInfo(BaseModel):

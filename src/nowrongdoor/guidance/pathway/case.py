@@ -136,6 +136,7 @@ class MentalHealth(_Part):
     conditions: list[Condition] | None = None
     suicidal_thoughts: bool | None = None
     in_crisis: bool | None = None
+    capacity_concern: bool | None = None  # doubt about capacity for the decision in hand
 
 
 class Tobacco(_Part):
@@ -154,6 +155,8 @@ class Engagement(_Part):
     intoxicated_now: bool | None = None
     consecutive_intoxicated_sessions: int | None = Field(default=None, ge=0)
     declines_help: bool | None = None
+    safe_to_get_home: bool | None = None
+    previous_unplanned_exit: bool | None = None  # a past contact with a service ended unplanned
 
 
 class Circumstances(_Part):
@@ -170,6 +173,10 @@ class Circumstances(_Part):
     debt_or_benefit_needs: bool | None = None
     employment_needs: bool | None = None
     mental_health_act_concern: bool | None = None
+    children_elsewhere: int | None = Field(default=None, ge=0, le=30)  # not living with them
+    cares_for_someone_who_uses: bool | None = None  # their own use may be none
+    needs_interpreter: bool | None = None  # or accessible information
+    trauma_reported: bool | None = None
 
 
 class Case(_Part):
