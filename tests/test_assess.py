@@ -34,32 +34,9 @@ def test_the_shared_vignettes_are_there() -> None:
 
 @pytest.mark.parametrize("path", VIGNETTES, ids=[p.stem for p in VIGNETTES])
 def test_vignette(path: Path) -> None:
-    vignette = json.loads(path.read_text(encoding="utf-8"))
-    expect = vignette["expect"]
-    if expect.get("error"):
-        done = run_nwd("assess", "-", stdin=json.dumps(vignette["case"]))
-        assert (done.returncode, done.stdout) == (2, "")
-        assert expect["field"] in done.stderr
-        assert done.stderr.count("\n") == 1
-        return
-    result = run(vignette["case"])
-    found = {r["code"]: r for r in result["recommendations"]}
-    if "status" in expect:
-        assert result["iapt_suitability"]["status"] == expect["status"]
-    for code in expect.get("include", []):
-        assert code in found, f"{code} missing"
-    for code in expect.get("exclude", []):
-        assert code not in found, f"{code} must not appear"
-    for code in expect.get("urgent", []):
-        assert found[code]["priority"] == "urgent"
-    if "coordinator_from" in expect:
-        assert result["care_coordination"]["coordinator_from"] == expect["coordinator_from"]
-    if "cpa" in expect:
-        assert result["care_coordination"]["under_cpa"] is expect["cpa"]
-    for name, score in expect.get("scores", {}).items():
-        assert {k: result["scores"][name][k] for k in score} == score
-    for name, flags in expect.get("flags", {}).items():
-        assert set(flags) <= set(result["scores"][name]["flags"])
+    from vignette_check import check_vignette
+
+    check_vignette(json.loads(path.read_text(encoding="utf-8")))
 
 
 BASE: dict[str, Any] = {"setting": "primary-care", "age": 40, "contact": "first"}
@@ -96,6 +73,15 @@ CANNABIS = {
     "dependence_suspected": False,
 }
 SUITABLE = {"able_to_attend": True, "motivated_to_limit_use": True}
+INTOXICATED_SAFE = {"intoxicated_now": True, "safe_to_get_home": True}
+WELL = {"conditions": [], "suicidal_thoughts": False, "in_crisis": False}
+# Circumstances in which none of DECLINED-FOLLOW-UP's exceptions holds (RULES.md v2).
+NO_EXCEPTION = {
+    "children_in_household": 0,
+    "children_elsewhere": 0,
+    "pregnant_or_postnatal": False,
+    "mental_health_act_concern": False,
+}
 LIGHT_DRINKER = {"units_per_day": 2, "dependence_suspected": False}
 
 # (rule code, a case where it fires, a case where it nearly fires but must not)
@@ -347,8 +333,19 @@ FIRES_AND_NEARLY: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ),
     (
         "SESSION-RESCHEDULE",
-        case(engagement={"intoxicated_now": True}, mental_health={"in_crisis": False}),
-        case(engagement={"intoxicated_now": True}, mental_health={"in_crisis": True}),
+        {
+            **case(engagement=INTOXICATED_SAFE, mental_health={"in_crisis": False}),
+            "setting": "iapt",
+        },
+        case(engagement=INTOXICATED_SAFE, mental_health={"in_crisis": False}),
+    ),
+    (
+        "RISK-INTOXICATED-SAFETY",
+        case(engagement=INTOXICATED_SAFE, mental_health={"in_crisis": False}),
+        {
+            **case(engagement=INTOXICATED_SAFE, mental_health={"in_crisis": False}),
+            "setting": "iapt",
+        },
     ),
     (
         "SESSION-CONTRACT-REVIEW",
@@ -362,15 +359,35 @@ FIRES_AND_NEARLY: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ),
     (
         "DECLINED-FOLLOW-UP",
+        case(engagement={"declines_help": True}, circumstances=NO_EXCEPTION, mental_health=WELL),
         case(
             engagement={"declines_help": True},
-            circumstances={"children_in_household": 0, "mental_health_act_concern": False},
-            mental_health={"suicidal_thoughts": False, "in_crisis": False},
+            circumstances={**NO_EXCEPTION, "children_elsewhere": 1},
+            mental_health=WELL,
+        ),
+    ),
+    (
+        "DECLINED-WITH-EXCEPTION",
+        case(
+            engagement={"declines_help": True},
+            circumstances={**NO_EXCEPTION, "pregnant_or_postnatal": True},
+            mental_health=WELL,
+        ),
+        case(engagement={"declines_help": True}, circumstances=NO_EXCEPTION, mental_health=WELL),
+    ),
+    (
+        "IAPT-ENGAGE-DECLINER",
+        case(
+            alcohol=DEPENDENT_DRINKER,
+            mental_health=DEPRESSED,
+            treatment={"in_drug_alcohol_service": False},
+            engagement={"declines_help": True},
         ),
         case(
+            alcohol=DEPENDENT_DRINKER,
+            mental_health=DEPRESSED,
+            treatment={"in_drug_alcohol_service": True},
             engagement={"declines_help": True},
-            circumstances={"children_in_household": 0, "mental_health_act_concern": False},
-            mental_health={"suicidal_thoughts": True, "in_crisis": False},
         ),
     ),
     (
@@ -424,7 +441,47 @@ FIRES_AND_NEARLY: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {**case(drugs=[HEROIN]), "setting": "criminal-justice"},
         case(drugs=[HEROIN]),
     ),
-    ("COORD-YOUNG-PERSON", case(age=17, drugs=[CANNABIS]), case(age=18, drugs=[CANNABIS])),
+    ("YP-PATHWAY", case(age=17, drugs=[CANNABIS]), case(age=18, drugs=[CANNABIS])),
+    (
+        "PREG-ALCOHOL-DRUGS",
+        case(drugs=[CANNABIS], circumstances={"pregnant_or_postnatal": True}),
+        case(
+            drugs=[{**CANNABIS, "days_used_past_28": 0}],
+            circumstances={"pregnant_or_postnatal": True},
+        ),
+    ),
+    (
+        "CARER-OWN-NEEDS",
+        case(circumstances={"cares_for_someone_who_uses": True}),
+        case(circumstances={"cares_for_someone_who_uses": False, "has_carer": True}),
+    ),
+    (
+        "ALC-FAST-FOLLOW-UP",
+        case(screens={"fast": [3]}),
+        case(screens={"fast": [3], "audit": [3, 0, 0, 0, 0, 0, 0, 0, 0, 0]}),
+    ),
+    (
+        "ASK-CAPACITY",
+        case(mental_health={"capacity_concern": True}),
+        case(
+            mental_health={**WELL, "capacity_concern": False}, engagement={"intoxicated_now": False}
+        ),
+    ),
+    (
+        "COMMUNICATION-NEEDS",
+        case(circumstances={"needs_interpreter": True}),
+        case(circumstances={"needs_interpreter": False}),
+    ),
+    (
+        "ASK-PAST-DISENGAGEMENT",
+        case(engagement={"previous_unplanned_exit": True}),
+        case(engagement={"previous_unplanned_exit": False}),
+    ),
+    (
+        "TRAUMA-INFORMED",
+        case(circumstances={"trauma_reported": True}),
+        case(circumstances={"trauma_reported": False, "domestic_abuse": False}),
+    ),
     ("TOB-VBA", case(tobacco={"smokes": True}), case(tobacco={"smokes": False})),
 ]
 
@@ -625,6 +682,11 @@ def test_ruleset_identity_is_reported() -> None:
 def test_a_service_adds_a_local_rule_without_editing_the_engine(tmp_path: Path) -> None:
     (tmp_path / "local.toml").write_text(
         """
+[[source]]
+key = "Local policy"
+kind = "external"
+reference = "Our service's policies, by number and year."
+
 [[rule]]
 code = "LOCAL-SMOKING-CLINIC"
 priority = "routine"
@@ -664,4 +726,17 @@ def test_a_broken_local_rule_is_refused_at_load(tmp_path: Path) -> None:
     from nowrongdoor.errors import DataError
 
     with pytest.raises(DataError, match="uses Call"):
+        ruleset.load(extra_folders=[str(tmp_path)])
+
+
+def test_a_local_rule_citing_an_undeclared_source_is_refused(tmp_path: Path) -> None:
+    """Every citation names a declared source: a local file declares its own."""
+    (tmp_path / "local.toml").write_text(
+        '[[rule]]\ncode = "X"\npriority = "routine"\ntext = "t"\n'
+        'source = "A blog post"\nall = [{ when = "smokes" }]\n',
+        encoding="utf-8",
+    )
+    from nowrongdoor.errors import DataError
+
+    with pytest.raises(DataError, match="rule X: source part 'A blog post' names no known"):
         ruleset.load(extra_folders=[str(tmp_path)])

@@ -48,15 +48,27 @@ class IaptSuitability(BaseModel):
     because: list[str] = Field(description="rule codes or short reason codes")
 
 
+CoordinatorFrom = Literal[
+    "community-mental-health-team",
+    "drug-alcohol-service",
+    "homelessness-service",
+    "primary-care",
+    "social-services",
+    "camhs",
+]
+# What a practitioner reads for each: the page and `nwd assess --format text` say it so.
+COORDINATOR_WORDS: dict[str, str] = {
+    "community-mental-health-team": "Community mental health team",
+    "drug-alcohol-service": "Drug and alcohol service",
+    "homelessness-service": "Homelessness service",
+    "primary-care": "Primary care (the GP practice)",
+    "social-services": "Social services",
+    "camhs": "Child and adolescent mental health services (CAMHS)",
+}
+
+
 class CareCoordination(BaseModel):
-    coordinator_from: Literal[
-        "community-mental-health-team",
-        "drug-alcohol-service",
-        "homelessness-service",
-        "primary-care",
-        "social-services",
-        "camhs",
-    ]
+    coordinator_from: CoordinatorFrom
     under_cpa: bool
     because: list[str]
 

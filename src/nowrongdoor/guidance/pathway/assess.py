@@ -16,7 +16,7 @@ from nowrongdoor.errors import InputError
 from nowrongdoor.guidance import instruments
 from nowrongdoor.guidance.pathway.case import Case
 from nowrongdoor.guidance.pathway.facts import asks_for, derive
-from nowrongdoor.guidance.pathway.ruleset import PRIORITIES, Choice, RuleSet, evaluate
+from nowrongdoor.guidance.pathway.ruleset import PRIORITIES, Ask, Choice, Rule, RuleSet, evaluate
 from nowrongdoor.guidance.scoring import Score, score_positions
 
 SCHEMA = "nowrongdoor.assessment/1"
@@ -190,14 +190,11 @@ def _recommendations(
     for code, why in fired.items():
         rule = ruleset.rule(code)
         extra = [_ask_line(words, codes) for words, codes in asked.pop(code, {}).items()]
-        recommendations.append(
-            _recommendation(code, rule.priority, rule.text, rule.source, why + extra)
-        )
+        recommendations.append(_recommendation(rule, why + extra))
     for code, needed in asked.items():
         lines = [_ask_line(words, codes) for words, codes in needed.items()]
-        source = ruleset.by_code.get(code) or ruleset.asks[code]
         recommendations.append(
-            _recommendation(code, source.priority, source.text, source.source, lines)
+            _recommendation(ruleset.by_code.get(code) or ruleset.asks[code], lines)
         )
     recommendations.sort(key=lambda r: RANK[r["priority"]])
     return recommendations
@@ -208,10 +205,18 @@ def _ask_line(words: str, codes: list[str]) -> str:
     return f"{words} not recorded (it decides {decides})"
 
 
-def _recommendation(
-    code: str, priority: str, text: str, source: str, why: list[str]
-) -> dict[str, Any]:
-    return {"code": code, "priority": priority, "text": text, "source": source, "why": why}
+def _recommendation(rule: Rule | Ask, why: list[str]) -> dict[str, Any]:
+    """A recommendation; `quote` (the cited passage's words) only where the source has one."""
+    made = {
+        "code": rule.code,
+        "priority": rule.priority,
+        "text": rule.text,
+        "source": rule.source,
+        "why": why,
+    }
+    if rule.quote:
+        made["quote"] = rule.quote
+    return made
 
 
 def _coordination(ruleset: RuleSet, facts: dict[str, Any]) -> dict[str, Any]:

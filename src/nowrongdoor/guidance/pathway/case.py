@@ -35,6 +35,7 @@ Substance = Literal[
     "other-opioid",
     "benzodiazepine",
     "gbl-ghb",
+    "gabapentinoid",
     "nps",
     "other",
 ]

@@ -21,6 +21,11 @@ COMMON_CONDITIONS = frozenset(
 SEVERE_CONDITIONS = frozenset({"psychosis", "bipolar"})
 OPIOIDS = frozenset({"heroin", "other-opioid"})
 NO_ABRUPT_STOP = frozenset({"benzodiazepine", "gbl-ghb"})
+# Depressants that raise the risk of opioid overdose when used with opioids (RULES.md v2).
+OVERDOSE_MIXES = frozenset({"benzodiazepine", "gbl-ghb", "gabapentinoid"})
+# Settings of planned therapy or keywork sessions, where "reschedule" can apply (IAPT-PPG ¶20).
+PLANNED_SESSION_SETTINGS = ("iapt", "drug-alcohol-service", "mental-health-secondary")
+OLDER_ADULT_AGE = 65  # NICE CG115's "older people"; 65 is the NHS's older adults' threshold
 
 
 class Fact(NamedTuple):
@@ -38,6 +43,10 @@ FACTS: dict[str, Fact] = {
     "audit_c_positive": Fact("AUDIT-C result", "ASK-ALCOHOL"),
     "full_audit_done": Fact("whether the full AUDIT was done", "ASK-ALCOHOL"),
     "sadq_total": Fact("SADQ total", "ASK-ALCOHOL"),
+    "fast_positive": Fact("FAST result", "ASK-ALCOHOL"),
+    "hsi_total": Fact("HSI total", "ASK-TOBACCO"),
+    "hsi_band": Fact("HSI band", "ASK-TOBACCO"),
+    "barc10_total": Fact("BARC-10 total", ""),
     "units_per_day": Fact("units of alcohol a day", "ASK-ALCOHOL"),
     "drinks_on_waking": Fact("drinking on waking to stop the shakes", "ASK-ALCOHOL"),
     "withdrawal_seizures_or_dts": Fact(
@@ -45,11 +54,12 @@ FACTS: dict[str, Fact] = {
     ),
     "alcohol_use": Fact("whether the person drinks", "ASK-ALCOHOL"),
     "alcohol_dependence": Fact("alcohol dependence", "ASK-ALCOHOL"),
+    "alcohol_dependence_signs": Fact("the signs of alcohol dependence, in words", ""),
     "abstinent": Fact("whether now abstinent", "ASK-ALCOHOL"),
     "recorded_abstinent": Fact("abstinence recorded", "ASK-ALCOHOL"),
     "alcohol_screened": Fact("an alcohol screen", "ASK-ALCOHOL"),
     "drug_answers": Fact("drug-use answers", "ASK-DRUGS"),
-    "drug_use": Fact("drug use other than as prescribed", "ASK-DRUGS"),
+    "drug_use": Fact("current drug use other than as prescribed", "ASK-DRUGS"),
     "drug_details_missing": Fact("details of each drug used", "ASK-DRUG-DETAILS"),
     "drug_days_max": Fact("days a drug was used in the past 28", "ASK-DRUG-DETAILS"),
     "drug_dependence": Fact("dependence on an illicit drug", "ASK-DRUGS"),
@@ -57,7 +67,12 @@ FACTS: dict[str, Fact] = {
     "no_abrupt_stop_dependence": Fact("dependence on alcohol, GBL/GHB or benzodiazepines", ""),
     "injecting": Fact("injecting", "ASK-DRUG-DETAILS"),
     "opioid_use": Fact("opioid use (including substitute medication)", ""),
+    "opioid_history": Fact("opioid use, now or in the past", ""),
     "benzodiazepine_use": Fact("benzodiazepine use", "ASK-DRUGS"),
+    "overdose_mix": Fact(
+        "use of benzodiazepines, GBL/GHB or gabapentinoids with opioids", "ASK-DRUGS"
+    ),
+    "benzodiazepine_dependence": Fact("dependence on benzodiazepines", "ASK-DRUGS"),
     "sedative_dependence": Fact("dependence on GBL/GHB or benzodiazepines", "ASK-DRUGS"),
     "prescribed_dependence": Fact(
         "dependence on a prescribed benzodiazepine or opioid", "ASK-DRUGS"
@@ -81,6 +96,12 @@ FACTS: dict[str, Fact] = {
     "suicidal_thoughts": Fact("suicidal thoughts", "ASK-SUICIDE-RISK"),
     "suicide_risk": Fact("thoughts of suicide or self-harm", "ASK-SUICIDE-RISK"),
     "in_crisis": Fact("whether in mental health crisis", "ASK-SUICIDE-RISK"),
+    "capacity_concern": Fact("any doubt about capacity for this decision", ""),
+    "withdrawal_comorbidity": Fact(
+        "psychosis, bipolar disorder, personality disorder or cognitive impairment",
+        "ASK-MENTAL-HEALTH",
+    ),
+    "may_need_withdrawal": Fact("whether assisted withdrawal may be needed", "ASK-ALCOHOL"),
     "smokes": Fact("smoking", "ASK-TOBACCO"),
     "in_treatment": Fact("contact with a drug and alcohol service", "ASK-TREATMENT"),
     "unable_to_change": Fact(
@@ -92,7 +113,23 @@ FACTS: dict[str, Fact] = {
     "intoxicated_now": Fact("intoxication at this contact", "ASK-ENGAGEMENT"),
     "intoxicated_sessions": Fact("sessions in a row attended intoxicated", "ASK-ENGAGEMENT"),
     "declines_help": Fact("whether help is declined", "ASK-ENGAGEMENT"),
+    "safe_to_get_home": Fact("whether the person can get home safely", "ASK-SAFE-HOME"),
+    "planned_session": Fact("whether this is a planned therapy or keywork session", "ASK-SETTING"),
+    "previous_unplanned_exit": Fact(
+        "whether past contact with services ended unplanned", "ASK-ENGAGEMENT"
+    ),
     "children": Fact("children in the household", "ASK-CIRCUMSTANCES"),
+    "recorded_under_18": Fact("an age under 18 recorded", ""),
+    "recorded_pregnant": Fact("pregnancy or recent birth recorded", ""),
+    "children_elsewhere": Fact("children who do not live with the person", "ASK-CIRCUMSTANCES"),
+    "cares_for_someone_who_uses": Fact(
+        "being a carer of someone who uses alcohol or drugs", "ASK-CIRCUMSTANCES"
+    ),
+    "needs_interpreter": Fact(
+        "need for an interpreter or accessible information", "ASK-CIRCUMSTANCES"
+    ),
+    "trauma_reported": Fact("trauma or abuse reported", ""),
+    "barc10_done": Fact("a BARC-10 recorded", ""),
     "has_carer": Fact("a carer or family member involved", "ASK-CIRCUMSTANCES"),
     "housing": Fact("housing", "ASK-CIRCUMSTANCES"),
     "housing_need": Fact("housing need", "ASK-CIRCUMSTANCES"),
@@ -112,6 +149,9 @@ FACTS: dict[str, Fact] = {
 # Facts made of other facts: when one is unknown, ask for its unknown parts.
 PARTS: dict[str, tuple[str, ...]] = {
     "substance_use": ("alcohol_use", "drug_use", "on_ost"),
+    "may_need_withdrawal": ("alcohol_dependence", "units_per_day"),
+    "overdose_mix": ("drug_use",),
+    "benzodiazepine_dependence": ("drug_use",),
     "substance_problem": (
         "units_per_day",
         "audit_total",
@@ -126,6 +166,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "no_abrupt_stop_dependence": ("alcohol_dependence", "sedative_dependence"),
     "mental_health_problem": ("common_mental_health", "suicidal_thoughts"),
     "opioid_use": ("drug_use", "on_ost"),
+    "opioid_history": ("drug_use", "on_ost"),
     "injecting": ("drug_use",),
     "drug_days_max": ("drug_use",),
 }
@@ -179,6 +220,9 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
     audit = scores.get("audit")
     audit_c = scores.get("audit_c")
     sadq = scores.get("sadq")
+    fast = scores.get("fast")
+    hsi = scores.get("hsi")
+    barc10 = scores.get("barc10")
     phq9 = scores.get("phq9")
     gad7 = scores.get("gad7")
 
@@ -204,6 +248,11 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         ),
         "full_audit_done": audit is not None,
         "sadq_total": sadq.total if sadq else None,
+        "fast_positive": fast.band == "positive" if fast else None,
+        "hsi_total": hsi.total if hsi else None,
+        "hsi_band": hsi.band if hsi else None,
+        "barc10_total": barc10.total if barc10 else None,
+        "barc10_done": barc10 is not None,
         "units_per_day": a("units_per_day"),
         "drinks_on_waking": a("drinks_on_waking"),
         "withdrawal_seizures_or_dts": a("withdrawal_seizures_or_dts"),
@@ -211,8 +260,12 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         "phq9_item9": phq9.items[8] if phq9 else None,
         "suicidal_thoughts": mh.suicidal_thoughts if mh else None,
         "in_crisis": mh.in_crisis if mh else None,
-        "smokes": case.tobacco.smokes if case.tobacco else None,
-        # Being seen at a drug and alcohol service is contact with one, unless told otherwise.
+        # Mental Capacity Act 2005 s1(2): capacity is assumed unless doubt is recorded.
+        "capacity_concern": bool(mh and mh.capacity_concern),
+        # Answering the heaviness of smoking index means the person smokes.
+        "smokes": True if hsi else (case.tobacco.smokes if case.tobacco else None),
+        # Being seen at a drug and alcohol service is contact with one, unless told otherwise
+        # (substitute medication counts too: see below).
         "in_treatment": (
             treatment.in_drug_alcohol_service
             if treatment and treatment.in_drug_alcohol_service is not None
@@ -225,7 +278,22 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         "intoxicated_now": e("intoxicated_now"),
         "intoxicated_sessions": e("consecutive_intoxicated_sessions"),
         "declines_help": e("declines_help"),
+        # Asked only of someone intoxicated: otherwise getting home is not in question.
+        "safe_to_get_home": (
+            e("safe_to_get_home")
+            if e("intoxicated_now") or e("safe_to_get_home") is not None
+            else True
+        ),
+        "planned_session": case.setting in PLANNED_SESSION_SETTINGS,
+        "previous_unplanned_exit": e("previous_unplanned_exit"),
         "children": c("children_in_household"),
+        "children_elsewhere": c("children_elsewhere"),
+        "cares_for_someone_who_uses": c("cares_for_someone_who_uses"),
+        "needs_interpreter": c("needs_interpreter"),
+        # Trauma is acted on when reported; no rule makes disclosure a condition (UK-ALC 2.2.8).
+        "trauma_reported": bool(c("trauma_reported")),
+        "recorded_under_18": case.age is not None and case.age < 18,
+        "recorded_pregnant": c("pregnant_or_postnatal") is True,
         "has_carer": c("has_carer"),
         "housing": c("housing"),
         "released_days_ago": c("released_from_prison_days_ago"),
@@ -260,6 +328,7 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         [
             None if audit_item1 is None else audit_item1 > 0,
             None if units is None else units > 0,
+            True if fast and (fast.items[0] > 0 or fast.band == "positive") else None,
         ]
     )
     if audit_item1 == 0 or units == 0:
@@ -281,15 +350,26 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
     recorded_abstinent = a("abstinent") is True
     facts["recorded_abstinent"] = recorded_abstinent
     facts["alcohol_dependence"] = False if recorded_abstinent else dependence_signs
+    facts["alcohol_dependence_signs"] = ", ".join(
+        words
+        for holds, words in (
+            (_at_least(facts["audit_total"], 20), f"AUDIT total {facts['audit_total']}"),
+            (_at_least(facts["sadq_total"], 16), f"SADQ total {facts['sadq_total']}"),
+            (a("drinks_on_waking"), "drinks on waking to stop the shakes"),
+            (a("dependence_suspected"), "dependence suspected"),
+        )
+        if holds
+    )
 
-    # Drugs: one entry per substance; prescribed use as directed is not misuse.
+    # Drugs: one entry per substance; prescribed use as directed is not misuse, and a drug
+    # used on none of the past 28 days is past use, not current use (RULES.md v2).
     if drugs is None:
         misuse: list[Any] = []
         facts["drug_answers"] = False
         facts["drug_use"] = None
         facts["drug_details_missing"] = False
     else:
-        misuse = [d for d in drugs if d.prescribed is not True]
+        misuse = [d for d in drugs if d.prescribed is not True and d.days_used_past_28 != 0]
         facts["drug_answers"] = True
         facts["drug_use"] = bool(misuse)
         facts["drug_details_missing"] = any(
@@ -300,6 +380,7 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
             for d in drugs
         )
     known_drugs = drugs or []
+    current = [d for d in known_drugs if d.days_used_past_28 != 0]
     days = [d.days_used_past_28 for d in misuse]
     facts["drug_days_max"] = (
         None
@@ -319,7 +400,7 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
             True
             if d.route == "injected" or (d.injecting_days_past_28 or 0) > 0
             else (None if d.route is None and d.injecting_days_past_28 is None else False)
-            for d in known_drugs
+            for d in current
         )
     )
     # On substitution treatment when a medication is named; with drug answers recorded and
@@ -329,9 +410,17 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
     else:
         on_ost = None if drugs is None else False
     facts["on_ost"] = on_ost
-    facts["ost_using_on_top"] = (ost.using_on_top if ost else None) if on_ost else on_ost
-    opioid_drug = None if drugs is None else any(d.substance in OPIOIDS for d in known_drugs)
+    # An illicit opioid used in the past 28 days is use on top, whatever the flag says.
+    on_top = any(d.substance in OPIOIDS for d in misuse) or (ost.using_on_top if ost else None)
+    facts["ost_using_on_top"] = on_top if on_ost else on_ost
+    # IAPT-PPG ¶25-30 and RULES.md v2: a substitute prescription is contact with treatment.
+    if on_ost:
+        facts["in_treatment"] = True
+    opioid_drug = None if drugs is None else any(d.substance in OPIOIDS for d in current)
     facts["opioid_use"] = any3([opioid_drug, on_ost])
+    facts["opioid_history"] = any3(
+        [None if drugs is None else any(d.substance in OPIOIDS for d in known_drugs), on_ost]
+    )
     facts["prescribed_medication"] = any3(
         [on_ost, None if drugs is None else any(d.prescribed is True for d in known_drugs)]
     )
@@ -345,17 +434,31 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         )
     )
     facts["benzodiazepine_use"] = (
-        None if drugs is None else any(d.substance == "benzodiazepine" for d in known_drugs)
+        None if drugs is None else any(d.substance == "benzodiazepine" for d in current)
+    )
+    facts["overdose_mix"] = (
+        None if drugs is None else any(d.substance in OVERDOSE_MIXES for d in current)
     )
     facts["sedative_dependence"] = (
         None
         if drugs is None
-        else any3(d.dependence_suspected for d in known_drugs if d.substance in NO_ABRUPT_STOP)
+        else any3(d.dependence_suspected for d in current if d.substance in NO_ABRUPT_STOP)
+    )
+    facts["benzodiazepine_dependence"] = (
+        None
+        if drugs is None
+        else any3(d.dependence_suspected for d in current if d.substance == "benzodiazepine")
     )
     facts["no_abrupt_stop_dependence"] = any3(
         [facts["alcohol_dependence"], facts["sedative_dependence"]]
     )
     facts["dependence"] = any3([facts["alcohol_dependence"], facts["drug_dependence"]])
+    # NICE CG115: who may need assisted withdrawal from alcohol.
+    facts["may_need_withdrawal"] = (
+        False
+        if recorded_abstinent
+        else any3([facts["alcohol_dependence"], None if units is None else units > 15])
+    )
     facts["substance_use"] = any3([facts["alcohol_use"], facts["drug_use"], on_ost])
     if facts["in_treatment"] is None and facts["substance_use"] is False and not recorded_abstinent:
         facts["in_treatment"] = False  # uses nothing and not in recovery: not in drug treatment
@@ -364,6 +467,7 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
             None if units is None else units > 15,
             _at_least(facts["audit_total"], 8),
             facts["audit_c_positive"],
+            *([facts["fast_positive"]] if fast else []),  # FAST only counts when done
             facts["alcohol_dependence"],
             facts["drug_dependence"],
             None if facts["drug_use"] is None else _at_least(facts["drug_days_max"] or 0, 8),
@@ -388,6 +492,13 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         None
         if conditions is None
         else bool(conditions & {"dementia", "alcohol-related-brain-damage"})
+    )
+    facts["withdrawal_comorbidity"] = any3(
+        [
+            facts["severe_mental_illness"],
+            facts["personality_disorder"],
+            facts["cognitive_impairment"],
+        ]
     )
     item9 = facts["phq9_item9"]
     risk = any3([None if item9 is None else item9 >= 1, facts["suicidal_thoughts"]])

@@ -1,6 +1,7 @@
 """The rule catalogue as data: one TOML file per rule group, read by one evaluator.
 
-A rule is a code, a priority, the text of what it recommends, its source, and its trigger
+A rule is a code, a priority, the text of what it recommends, its source (with a `quote`:
+the cited passage's own words, which a test finds in the seed), and its trigger
 as clauses: it fires when every `all` clause holds and at least one `any` clause does.
 Each clause carries the words of its `why`, so the output says exactly which facts fired
 it. A clause that cannot be decided because a fact is unknown makes the rule undecided,
@@ -22,7 +23,16 @@ from nowrongdoor.guidance.pathway.expressions import Trigger, compile_trigger, n
 from nowrongdoor.guidance.pathway.facts import FACTS
 
 PRIORITIES = ("urgent", "soon", "routine")
-GROUPS = ("safety", "identification", "alcohol", "drugs", "iapt", "session", "coordination")
+GROUPS = (
+    "safety",
+    "identification",
+    "alcohol",
+    "drugs",
+    "iapt",
+    "session",
+    "populations",
+    "coordination",
+)
 RULES_FOLDER = os.path.join(os.path.dirname(__file__), "rules")
 
 
@@ -39,6 +49,7 @@ class Rule(NamedTuple):
     priority: str
     text: str
     source: str
+    quote: str
     offer: bool
     all: tuple[Clause, ...]
     any: tuple[Clause, ...]
@@ -81,6 +92,7 @@ class Ask(NamedTuple):
     priority: str
     text: str
     source: str
+    quote: str
 
 
 class Choice(NamedTuple):
@@ -94,12 +106,21 @@ class Choice(NamedTuple):
     check: Trigger
 
 
+class Source(NamedTuple):
+    """A citable document: a seed (rules citing it carry a quote) or an external source."""
+
+    key: str
+    kind: str  # seed | external
+    reference: str
+
+
 class RuleSet(NamedTuple):
     name: str
     version: str
     sha256: str
     rules: tuple[Rule, ...]
     asks: dict[str, Ask]
+    sources: dict[str, Source]
     statuses: tuple[Choice, ...]
     coordinators: tuple[Choice, ...]
     by_code: dict[str, Rule]
@@ -181,6 +202,19 @@ def _clauses(raw: Any, known: Mapping[str, object], where: str) -> tuple[Clause,
     return tuple(clauses)
 
 
+def cited(source: str, sources: Mapping[str, Source]) -> list[str]:
+    """The source keys a citation names, one per `;`-separated part; a part may open with a
+    label (`thiamine: NICE CG100`). DataError for a part that names no known source."""
+    keys = []
+    for part in source.split(";"):
+        text = part.strip()
+        found = [key for key in sources if text.startswith(key) or f": {key}" in text]
+        if not found:
+            raise DataError(f"source part {text!r} names no known source (see sources.toml)")
+        keys.append(max(found, key=len))
+    return keys
+
+
 def _required(entry: Mapping[str, Any], key: str, where: str) -> Any:
     if key not in entry or entry[key] in ("", None):
         raise DataError(f"{where}: {key} is required")
@@ -194,8 +228,9 @@ def default() -> RuleSet:
 
 
 def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleSet:
-    """Read every rule file: the shipped groups in order, then any local folders."""
-    paths = [os.path.join(folder, f"{group}.toml") for group in GROUPS]
+    """Read every rule file: the sources, the shipped groups in order, then any local
+    folders (whose files may add `[[source]]` entries of their own)."""
+    paths = [os.path.join(folder, f"{group}.toml") for group in ("sources", *GROUPS)]
     for extra in extra_folders:
         paths.extend(
             os.path.join(extra, name)
@@ -209,6 +244,7 @@ def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleS
     asks: dict[str, Ask] = {}
     statuses: list[Choice] = []
     coordinators: list[Choice] = []
+    sources: dict[str, Source] = {}
     header: dict[str, Any] = {}
     for path in paths:
         with open(path, "rb") as handle:
@@ -220,6 +256,13 @@ def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleS
             raise DataError(f"{path}: {error}") from None
         header = data.get("ruleset", header)
         group = os.path.basename(path).removesuffix(".toml")
+        for entry in data.get("source", ()):
+            where = f"{group}.toml source {entry.get('key')}"
+            sources[entry["key"]] = Source(
+                _required(entry, "key", where),
+                _required(entry, "kind", where),
+                _required(entry, "reference", where),
+            )
         for entry in data.get("ask", ()):
             where = f"{group}.toml ask {entry.get('code')}"
             asks[entry["code"]] = Ask(
@@ -227,6 +270,7 @@ def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleS
                 _required(entry, "priority", where),
                 _required(entry, "text", where),
                 _required(entry, "source", where),
+                str(entry.get("quote", "")),
             )
         for entry in data.get("rule", ()):
             code = entry.get("code", "?")
@@ -246,6 +290,7 @@ def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleS
                 priority=priority,
                 text=_required(entry, "text", where),
                 source=_required(entry, "source", where),
+                quote=str(entry.get("quote", "")),
                 offer=bool(entry.get("offer", False)),
                 all=all_clauses,
                 any=any_clauses,
@@ -270,6 +315,13 @@ def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleS
                         compile_trigger(_when(all_clauses, any_clauses), known, where),
                     )
                 )
+    citations: list[tuple[str, str]] = [(r.code, r.source) for r in rules]
+    citations += [(a.code, a.source) for a in asks.values()]
+    for code, source in citations:
+        try:
+            cited(source, sources)
+        except DataError as error:
+            raise DataError(f"rule {code}: {error}") from None
     for ask in {FACTS[name].ask for name in FACTS}:
         if ask and ask not in asks and not any(rule.code == ask for rule in rules):
             raise DataError(f"ASK code {ask} has no text: add an [[ask]] entry")
@@ -279,6 +331,7 @@ def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleS
         sha256=digest.hexdigest(),
         rules=tuple(rules),
         asks=asks,
+        sources=sources,
         statuses=tuple(statuses),
         coordinators=tuple(coordinators),
         by_code={rule.code: rule for rule in rules},
