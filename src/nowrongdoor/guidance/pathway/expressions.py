@@ -13,7 +13,6 @@ See docs/decisions/0005-rules-as-toml-with-three-valued-python-expressions.md.
 from __future__ import annotations
 
 import ast
-import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,78 +20,85 @@ from nowrongdoor.errors import DataError
 
 Trigger = Callable[[Mapping[str, Any]], bool | None]
 
-_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.In: lambda a, b: a in b,
-    ast.NotIn: lambda a, b: a not in b,
+_OPERATORS: dict[type[ast.cmpop], str] = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
 }
 
 
-def _unknown_safe(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool | None]:
-    """A comparison that is unknown (None) when either side is."""
+class _ThreeValued:
+    """Write a checked expression as Python source that follows Kleene's logic and stops
+    as soon as the answer is known: `and` at the first False, `or` at the first True, a
+    comparison at an unknown side. Each value is held once in a fresh local (`:=`)."""
 
-    def compare(left: Any, right: Any) -> bool | None:
-        if left is None or right is None:
-            return None
-        return op(left, right)
+    def __init__(self) -> None:
+        self.count = 0
 
-    return compare
+    def local(self) -> str:
+        self.count += 1
+        return f"_{self.count}"
+
+    def emit(self, node: ast.expr) -> str:
+        if isinstance(node, ast.BoolOp):
+            first, *rest = node.values
+            if not rest:
+                return self.emit(first)
+            rest_source = self.emit(ast.BoolOp(node.op, rest) if len(rest) > 1 else rest[0])
+            a, b = self.local(), self.local()
+            if isinstance(node.op, ast.And):
+                return (
+                    f"(False if ({a} := {self.emit(first)}) is False else False "
+                    f"if ({b} := {rest_source}) is False else None "
+                    f"if {a} is None or {b} is None else True)"
+                )
+            return (
+                f"(True if ({a} := {self.emit(first)}) is True else True "
+                f"if ({b} := {rest_source}) is True else None "
+                f"if {a} is None or {b} is None else False)"
+            )
+        if isinstance(node, ast.UnaryOp):
+            a = self.local()
+            return f"(None if ({a} := {self.emit(node.operand)}) is None else not {a})"
+        if isinstance(node, ast.Compare):
+            lefts = [node.left, *node.comparators[:-1]]
+            pairs = zip(lefts, node.comparators, node.ops, strict=True)
+            parts = [self.compare(left, right, op) for left, right, op in pairs]
+            if len(parts) == 1:
+                return parts[0]
+            return self.emit(ast.BoolOp(ast.And(), [_Source(p) for p in parts]))
+        if isinstance(node, _Source):
+            return node.source
+        if isinstance(node, ast.Name):
+            return f"facts[{node.id!r}]"
+        return repr(ast.literal_eval(node))  # a constant or a tuple of constants
+
+    def compare(self, left: ast.expr, right: ast.expr, op: ast.cmpop) -> str:
+        """A comparison that is unknown (None) when either side is."""
+        symbol = _OPERATORS[type(op)]
+        a = self.local()
+        if isinstance(right, ast.Constant | ast.Tuple):  # a constant side is never unknown
+            return (
+                f"(None if ({a} := {self.emit(left)}) is None else {a} {symbol} {self.emit(right)})"
+            )
+        b = self.local()
+        return (
+            f"(None if ({a} := {self.emit(left)}) is None or ({b} := {self.emit(right)}) is None "
+            f"else {a} {symbol} {b})"
+        )
 
 
-def _and(*values: bool | None) -> bool | None:
-    result: bool | None = True
-    for value in values:
-        if value is False:
-            return False
-        if value is None:
-            result = None
-    return result
+class _Source(ast.expr):
+    """Source already written, standing in a tree as an operand (chained comparisons)."""
 
-
-def _or(*values: bool | None) -> bool | None:
-    result: bool | None = False
-    for value in values:
-        if value is True:
-            return True
-        if value is None:
-            result = None
-    return result
-
-
-def _not(value: bool | None) -> bool | None:
-    return None if value is None else not value
-
-
-class _ToThreeValued(ast.NodeTransformer):
-    """Rewrite a checked expression so that unknowns propagate instead of raising."""
-
-    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
-        function = "_and" if isinstance(node.op, ast.And) else "_or"
-        values = [self.visit(v) for v in node.values]
-        return ast.Call(ast.Name(function, ast.Load()), values, [])
-
-    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
-        return ast.Call(ast.Name("_not", ast.Load()), [self.visit(node.operand)], [])
-
-    def visit_Compare(self, node: ast.Compare) -> ast.AST:
-        parts: list[ast.expr] = []
-        left = self.visit(node.left)
-        for op, comparator in zip(node.ops, node.comparators, strict=True):
-            right = self.visit(comparator)
-            name = f"_{type(op).__name__}"
-            parts.append(ast.Call(ast.Name(name, ast.Load()), [left, right], []))
-            left = right
-        if len(parts) == 1:
-            return parts[0]
-        return ast.Call(ast.Name("_and", ast.Load()), parts, [])
-
-    def visit_Name(self, node: ast.Name) -> ast.AST:
-        return ast.Subscript(ast.Name("facts", ast.Load()), ast.Constant(node.id), ast.Load())
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
 
 
 _ALLOWED = (
@@ -107,7 +113,7 @@ _ALLOWED = (
     ast.Load,
     ast.Constant,
     ast.Tuple,
-    *_COMPARE,
+    *_OPERATORS,
 )
 
 
@@ -129,18 +135,10 @@ def compile_trigger(source: str, known: Mapping[str, object], where: str) -> Tri
                 f"{where}: trigger {source!r} uses {type(node).__name__}, which triggers "
                 "may not (only facts, constants, comparisons, and/or/not, in)"
             )
+        if isinstance(node, ast.Tuple) and not all(isinstance(e, ast.Constant) for e in node.elts):
+            raise DataError(f"{where}: trigger {source!r} has a tuple of other than constants")
         if isinstance(node, ast.Name) and node.id not in known:
             raise DataError(f"{where}: trigger {source!r} names an unknown fact {node.id!r}")
-    body = _ToThreeValued().visit(tree.body)
-    expression = ast.fix_missing_locations(
-        ast.Expression(
-            ast.Lambda(
-                ast.arguments([], [ast.arg("facts")], None, [], [], None, []),
-                body,
-            )
-        )
-    )
-    namespace: dict[str, Any] = {"_and": _and, "_or": _or, "_not": _not}
-    namespace.update({f"_{op.__name__}": _unknown_safe(f) for op, f in _COMPARE.items()})
-    trigger: Trigger = eval(compile(expression, where, "eval"), namespace)
+    body = _ThreeValued().emit(tree.body)
+    trigger: Trigger = eval(compile(f"lambda facts: {body}", where, "eval"), {})
     return trigger
