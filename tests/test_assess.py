@@ -442,6 +442,7 @@ FIRES_AND_NEARLY: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         case(drugs=[HEROIN]),
     ),
     ("YP-PATHWAY", case(age=17, drugs=[CANNABIS]), case(age=18, drugs=[CANNABIS])),
+    ("COORD-YOUNG-PERSON", case(age=17, drugs=[CANNABIS]), case(age=18, drugs=[CANNABIS])),
     (
         "PREG-ALCOHOL-DRUGS",
         case(drugs=[CANNABIS], circumstances={"pregnant_or_postnatal": True}),
