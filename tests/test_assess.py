@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -590,7 +592,10 @@ def test_why_names_the_facts_a_practitioner_can_check() -> None:
 
 BAD = [
     ({"setting": "iapt", "scrrens": {}}, "scrrens: unknown field"),
-    ({"setting": "iapt", "alcohol": {"units_per_day": -1}}, "alcohol.units_per_day: must be >= 0"),
+    (
+        {"setting": "iapt", "alcohol": {"units_per_day": -1}},
+        "alcohol.units_per_day: must be 0 or more",
+    ),
     ({"setting": "iapt", "age": "forty"}, "age: must be an integer"),
     ({"setting": "pub"}, "setting: must be one of"),
     ({}, "setting: required"),
@@ -601,7 +606,7 @@ BAD = [
     ),
     (
         {"setting": "iapt", "circumstances": {"children_in_household": -2}},
-        "circumstances.children_in_household: must be >= 0",
+        "circumstances.children_in_household: must be 0 or more",
     ),
     (
         {"setting": "iapt", "screens": {"phq9": [0, 0, 0, 0, 0, 0, 0, 0, 4]}},
@@ -698,9 +703,6 @@ all = [{ when = "smokes", why = "smokes" }]
 """,
         encoding="utf-8",
     )
-    import os
-    import subprocess
-
     from helpers import NWD, ROOT
 
     done = subprocess.run(
@@ -741,3 +743,17 @@ def test_a_local_rule_citing_an_undeclared_source_is_refused(tmp_path: Path) -> 
 
     with pytest.raises(DataError, match="rule X: source part 'A blog post' names no known"):
         ruleset.load(extra_folders=[str(tmp_path)])
+    from helpers import NWD, ROOT
+
+    done = subprocess.run(
+        [str(NWD), "assess", "-"],
+        input=json.dumps(case()),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "NWD_LOCAL_RULES": str(tmp_path)},
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("NWD_LOCAL_RULES: rule X: source part")
+    assert done.stderr.count("\n") == 1

@@ -7,6 +7,8 @@ from django.test import Client
 from record_area import Area
 from test_api import assert_refused, client_for, get, post, register, therapist
 
+from nowrongdoor.records.clinical.models import Assessment
+
 __all__ = ["therapist"]
 RISKY_CASE = {"setting": "iapt", "screens": {"phq9": [0] * 8 + [2]}}
 
@@ -32,6 +34,37 @@ def test_a_bad_case_is_422_naming_the_field(therapist: Client) -> None:
     person_id = register(therapist)
     status, problem = post(therapist, f"/api/people/{person_id}/assessments", {"setting": "pub"})
     assert (status, problem["field"]) == (422, "setting")
+
+
+def test_the_case_additions_are_taken_and_documented(therapist: Client) -> None:
+    """The case contract's December 2026 fields, in both places the API takes a case."""
+    additions = {
+        "circumstances": {
+            "children_elsewhere": 2,
+            "cares_for_someone_who_uses": True,
+            "needs_interpreter": True,
+            "trauma_reported": True,
+        },
+        "engagement": {"safe_to_get_home": True, "previous_unplanned_exit": True},
+        "mental_health": {"capacity_concern": False},
+    }
+    case = {"setting": "iapt", **additions}
+    person_id = register(therapist)
+    status, stored = post(therapist, f"/api/people/{person_id}/assessments", case)
+    assert status == 201
+    assert Assessment.objects.get(pk=stored["id"]).case == case
+    assert post(therapist, "/api/assess", case)[0] == 200
+    bad = {"setting": "iapt", "circumstances": {"children_elsewhere": -1}}
+    status, problem = post(therapist, "/api/assess", bad)
+    assert (status, problem["field"]) == (422, "circumstances.children_elsewhere")
+    document = Client().get("/api/openapi.json").json()
+    for path in ("/api/assess", "/api/people/{person_id}/assessments"):
+        body = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["schema"]["title"] == "Case"
+    parts = document["components"]["schemas"]
+    for part, fields in additions.items():
+        schema = parts[part.title().replace("_", "")]  # mental_health: MentalHealth
+        assert set(fields) <= set(schema["properties"])
 
 
 def test_another_service_may_not_assess_or_list(area: Area, assessed: tuple[int, int]) -> None:

@@ -3,6 +3,7 @@ the single-use self-completion link."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from nowrongdoor.records.people.models import Person
 from nowrongdoor.records.referrals.models import Referral
 from nowrongdoor.services import consent, referrals
 from nowrongdoor.services.people import register_person
+from nowrongdoor.web.forms import field_id
 
 
 @pytest.fixture
@@ -49,7 +51,57 @@ def test_the_engine_s_own_check_lands_beside_its_field(area: Area, person: Perso
         {"drugs.0.substance": "heroin", "drugs.0.days_used_past_28": "40"},
     )
     assert response.status_code == 422
-    assert error_beside(response.content.decode(), "drugs-0-days_used_past_28", "&lt;= 28")
+    assert error_beside(response.content.decode(), "drugs-0-days_used_past_28", "28 or less")
+
+
+# The case contract's additions (December 2026) and the words the form asks them in.
+ADDITIONS = {
+    "circumstances.children_elsewhere": "Children who do not live with them",
+    "circumstances.cares_for_someone_who_uses": "Cares for someone who uses alcohol or drugs",
+    "circumstances.needs_interpreter": "Needs an interpreter or accessible information",
+    "circumstances.trauma_reported": "Trauma or abuse reported",
+    "engagement.safe_to_get_home": "Safe to get home (if intoxicated)",
+    "engagement.previous_unplanned_exit": "A past contact with a service ended unplanned",
+    "mental_health.capacity_concern": "Doubt about capacity for this decision",
+}
+
+
+def test_the_case_additions_are_asked_in_plain_words(area: Area, person: Person) -> None:
+    html = browser_for(area.therapist.user).get(f"/people/{person.pk}/assess").content.decode()
+    for name, label in ADDITIONS.items():
+        assert f'name="{name}"' in html
+        assert label in html
+        assert f'id="{field_id(name)}-hint"' in html
+    assert 'data-prevent-double-click="true"' in html  # the Assess button
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"), [("-1", "must be 0 or more"), ("two", "must be a whole number")]
+)
+def test_a_bad_count_of_children_elsewhere_saves_nothing_until_corrected(
+    area: Area, person: Person, typed: str, message: str
+) -> None:
+    therapist = browser_for(area.therapist.user)
+    url = f"/people/{person.pk}/assess"
+    typed_in = {
+        "contact": "first",
+        "circumstances.children_elsewhere": typed,
+        "engagement.safe_to_get_home": "no",
+    }
+    for _ in range(2):
+        response = therapist.post(url, typed_in)
+        html = response.content.decode()
+        assert response.status_code == 422
+        assert 'href="#circumstances-children_elsewhere"' in html  # in the error summary
+        assert error_beside(html, "circumstances-children_elsewhere", message)
+        assert f'value="{typed}"' in html
+        assert re.search(r'id="engagement-safe_to_get_home-2"[^>]*value="no"\s+checked', html)
+    assert not Assessment.objects.exists()
+    corrected = therapist.post(url, {**typed_in, "circumstances.children_elsewhere": "1"})
+    assert corrected.status_code == 302
+    stored = Assessment.objects.get()
+    assert stored.case["circumstances"] == {"children_elsewhere": 1}
+    assert stored.case["engagement"] == {"safe_to_get_home": False}
 
 
 def test_a_blank_recommendation_action_is_refused_beside_it(area: Area, person: Person) -> None:

@@ -53,7 +53,9 @@ class Format(StrEnum):
 
 @app.command()
 def assess(
-    file: Annotated[str, typer.Argument(help="case JSON, or - for stdin")] = "-",
+    file: Annotated[
+        str, typer.Argument(help='case JSON (or a vignette, {"case": ...}), or - for stdin')
+    ] = "-",
     output: Annotated[
         Format, typer.Option("--format", help="json, or text for a person")
     ] = Format.json,

@@ -8,10 +8,12 @@ import os
 import sys
 from typing import Any, TextIO
 
-from nowrongdoor.cli.io import open_text, read_json
-from nowrongdoor.errors import InputError
+from nowrongdoor.cli.io import open_text, parse_json, read_json
+from nowrongdoor.errors import DataError, InputError
 from nowrongdoor.guidance.pathway import ruleset
 from nowrongdoor.guidance.pathway.assess import assess, parse_case, parse_case_json
+from nowrongdoor.guidance.pathway.case import Case
+from nowrongdoor.guidance.schemas import COORDINATOR_WORDS
 
 
 def active_rules() -> ruleset.RuleSet:
@@ -23,10 +25,27 @@ def active_rules() -> ruleset.RuleSet:
         return ruleset.load(extra_folders=[local])
     except OSError as error:
         raise InputError("NWD_LOCAL_RULES", f"NWD_LOCAL_RULES: {local}: {error.strerror}") from None
+    except DataError as error:  # a service's own file: its error is theirs to fix, in one line
+        raise InputError("NWD_LOCAL_RULES", f"NWD_LOCAL_RULES: {error}") from None
+
+
+def case_of(data: Any) -> Any:
+    """The case, or a vignette's (`{"case": {...}, "expect": ...}`, no `setting` beside it):
+    worked cases are assessed as written, their other keys ignored."""
+    if isinstance(data, dict) and "case" in data and "setting" not in data:
+        return data["case"]
+    return data
+
+
+def case_of_line(line: str) -> Case:
+    """A batch line: straight into pydantic (the fast path) unless it may be a vignette."""
+    if '"case"' in line:
+        return parse_case(case_of(parse_json(line, "case")))
+    return parse_case_json(line)
 
 
 def assess_one(path: str, stdin: TextIO) -> dict[str, Any]:
-    return assess(parse_case(read_json(path, stdin, "case")), active_rules())
+    return assess(parse_case(case_of(read_json(path, stdin, "case"))), active_rules())
 
 
 def assess_lines(path: str, stdin: TextIO, out: TextIO, err: TextIO) -> int:
@@ -49,7 +68,7 @@ def assess_lines(path: str, stdin: TextIO, out: TextIO, err: TextIO) -> int:
             if not line.strip():
                 continue
             try:
-                write(orjson.dumps(assess(parse_case_json(line), rules), option=newline))
+                write(orjson.dumps(assess(case_of_line(line), rules), option=newline))
             except InputError as error:
                 bad += 1
                 err.write(f"line {number}: {error}\n")
@@ -89,7 +108,8 @@ def as_text(assessment: dict[str, Any]) -> str:
     coordination = assessment["care_coordination"]
     if coordination:
         cpa = ", under CPA" if coordination["under_cpa"] else ""
-        lines.append(f"CARE COORDINATOR: from {coordination['coordinator_from']}{cpa}")
+        words = COORDINATOR_WORDS[coordination["coordinator_from"]]
+        lines.append(f"CARE COORDINATOR: from {words}{cpa}")
     rules = assessment["ruleset"]
     lines.append(f"rules: {rules['name']} {rules['version']} ({rules['sha256'][:12]})")
     return "\n".join(lines) + "\n"

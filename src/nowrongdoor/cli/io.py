@@ -55,7 +55,10 @@ def _no_duplicate_keys(what: str) -> Any:
 
 def read_json(path: str, stdin: TextIO, what: str) -> Any:
     """Parse one JSON document; `what` names it in the error (an instrument, `case`...)."""
-    text = read_text(path, stdin)
+    return parse_json(read_text(path, stdin), what)
+
+
+def parse_json(text: str, what: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicate_keys(what))
     except json.JSONDecodeError as error:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from nowrongdoor.guidance.schemas import COORDINATOR_WORDS
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.records.referrals.models import ActionKind
 from nowrongdoor.services import clinical, referrals
@@ -101,6 +102,7 @@ def assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "route": [r for r in output["recommendations"] if r["code"] in suitability["because"]],
         "recommendations": output["recommendations"],  # urgent first, as the engine orders them
         "coordination": output.get("care_coordination"),
+        "coordinator_words": COORDINATOR_WORDS,
         "actions": actions,
         "kinds": [(k, k.capitalize()) for k in ActionKind.values if k != ActionKind.REFERRED],
         "form": form,

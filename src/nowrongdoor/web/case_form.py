@@ -19,6 +19,35 @@ from nowrongdoor.web.forms import Form
 DRUG_ROWS = 3  # substances a practitioner can record on one form
 SKIPPED = {"setting", "screens", "drugs"}  # set from the service, screenings and rows
 YES_NO = [("yes", "Yes"), ("no", "No"), ("", "Not asked")]
+# Label and hint where the field's own name would not read plainly on the form.
+WORDING = {
+    "circumstances.children_elsewhere": (
+        "Children who do not live with them",
+        "For example, living with family, with a former partner or in care",
+    ),
+    "circumstances.cares_for_someone_who_uses": (
+        "Cares for someone who uses alcohol or drugs",
+        "A carer or family member of someone with an alcohol or drug problem, "
+        "whatever their own use",
+    ),
+    "circumstances.needs_interpreter": (
+        "Needs an interpreter or accessible information",
+        "For example, another spoken language, British Sign Language or easy read",
+    ),
+    "circumstances.trauma_reported": ("Trauma or abuse reported", "Now or in the past"),
+    "engagement.safe_to_get_home": (
+        "Safe to get home (if intoxicated)",
+        "Answer if they are intoxicated now: can they get home safely from here?",
+    ),
+    "engagement.previous_unplanned_exit": (
+        "A past contact with a service ended unplanned",
+        "For example, they stopped coming or were discharged without a plan",
+    ),
+    "mental_health.capacity_concern": (
+        "Doubt about capacity for this decision",
+        "Doubt about their mental capacity to make the decision in hand",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +56,7 @@ class Field:
     label: str
     kind: str  # yes-no | integer | number | one-of | any-of | text
     options: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,16 +82,16 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 
 def _field(schema: dict[str, Any], name: str, node: dict[str, Any]) -> Field:
     node = _resolve(schema, node)
-    label = _words(name.rsplit(".", 1)[-1])
+    label, hint = WORDING.get(name, (_words(name.rsplit(".", 1)[-1]), ""))
     kind = node.get("type")
     if kind == "boolean":
-        return Field(name, label, "yes-no", tuple(YES_NO))
+        return Field(name, label, "yes-no", tuple(YES_NO), hint)
     if "enum" in node:
-        return Field(name, label, "one-of", tuple((v, _words(v)) for v in node["enum"]))
+        return Field(name, label, "one-of", tuple((v, _words(v)) for v in node["enum"]), hint)
     if kind == "array":
         items = _resolve(schema, node["items"])
-        return Field(name, label, "any-of", tuple((v, _words(v)) for v in items["enum"]))
-    return Field(name, label, kind if kind in ("integer", "number") else "text")
+        return Field(name, label, "any-of", tuple((v, _words(v)) for v in items["enum"]), hint)
+    return Field(name, label, kind if kind in ("integer", "number") else "text", hint=hint)
 
 
 def _fields(schema: dict[str, Any], prefix: str, part: dict[str, Any]) -> tuple[Field, ...]:

@@ -14,7 +14,7 @@ from nowrongdoor.api.schemas.clinical import (
     RecommendationActionCreate,
     RecommendationActionPublic,
 )
-from nowrongdoor.api.schemas.common import ERRORS, PathId
+from nowrongdoor.api.schemas.common import ERRORS, CaseBody, PathId
 from nowrongdoor.services import clinical, referrals
 
 router = Router(tags=["assessments"])
@@ -23,9 +23,7 @@ router = Router(tags=["assessments"])
 @router.post(
     "/people/{person_id}/assessments", response={201: AssessmentPublic, **ERRORS}, by_alias=True
 )
-def record_assessment(
-    request: HttpRequest, person_id: PathId, case: dict[str, Any] = JSON_BODY
-) -> Any:
+def record_assessment(request: HttpRequest, person_id: PathId, case: CaseBody = JSON_BODY) -> Any:
     """Assess the person's case (the body, as for `POST /api/assess`) and store it with the
     rule-set version that judged it."""
     return Status(201, clinical.record_assessment(actor_of(request), person_id, case))

@@ -9,7 +9,7 @@ from ninja import Router
 from ninja.params import functions as param_functions
 
 from nowrongdoor.api.acting import JSON_BODY
-from nowrongdoor.api.schemas.common import ERRORS
+from nowrongdoor.api.schemas.common import ERRORS, CaseBody
 from nowrongdoor.guidance import instruments
 from nowrongdoor.guidance.pathway import ruleset
 from nowrongdoor.guidance.pathway.assess import assess as assess_case
@@ -31,6 +31,6 @@ def score(
 
 
 @router.post("/assess", response={200: Assessment, **ERRORS}, by_alias=True)
-def assess(request: HttpRequest, payload: dict[str, Any] = JSON_BODY) -> Any:
+def assess(request: HttpRequest, payload: CaseBody = JSON_BODY) -> Any:
     """Assess one case (schema: `nwd schema case`) against the pathway rules, as `nwd assess`."""
     return assess_case(parse_case(payload), ruleset.default())

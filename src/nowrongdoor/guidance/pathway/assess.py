@@ -48,9 +48,9 @@ def _error_line(error: ValidationError) -> InputError:
     elif kind == "literal_error":
         message = f"must be one of {context.get('expected')}"
     elif kind in ("greater_than_equal", "less_than_equal"):
-        sign = ">=" if kind == "greater_than_equal" else "<="
+        bound = "or more" if kind == "greater_than_equal" else "or less"
         limit = context.get("ge", context.get("le"))
-        message = f"must be {sign} {limit}"
+        message = f"must be {limit:g} {bound}"
     else:
         message = _MESSAGES.get(kind, first["msg"])
     path = ".".join(location) or "case"
