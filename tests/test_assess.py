@@ -76,6 +76,7 @@ CANNABIS = {
 }
 SUITABLE = {"able_to_attend": True, "motivated_to_limit_use": True}
 INTOXICATED_SAFE = {"intoxicated_now": True, "safe_to_get_home": True}
+DECLINES_SOBER = {"declines_help": True, "intoxicated_now": False}
 WELL = {"conditions": [], "suicidal_thoughts": False, "in_crisis": False}
 # Circumstances in which none of DECLINED-FOLLOW-UP's exceptions holds (RULES.md v2).
 NO_EXCEPTION = {
@@ -361,9 +362,9 @@ FIRES_AND_NEARLY: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ),
     (
         "DECLINED-FOLLOW-UP",
-        case(engagement={"declines_help": True}, circumstances=NO_EXCEPTION, mental_health=WELL),
+        case(engagement=DECLINES_SOBER, circumstances=NO_EXCEPTION, mental_health=WELL),
         case(
-            engagement={"declines_help": True},
+            engagement=DECLINES_SOBER,
             circumstances={**NO_EXCEPTION, "children_elsewhere": 1},
             mental_health=WELL,
         ),
@@ -375,7 +376,7 @@ FIRES_AND_NEARLY: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             circumstances={**NO_EXCEPTION, "pregnant_or_postnatal": True},
             mental_health=WELL,
         ),
-        case(engagement={"declines_help": True}, circumstances=NO_EXCEPTION, mental_health=WELL),
+        case(engagement=DECLINES_SOBER, circumstances=NO_EXCEPTION, mental_health=WELL),
     ),
     (
         "IAPT-ENGAGE-DECLINER",
@@ -757,3 +758,117 @@ def test_a_local_rule_citing_an_undeclared_source_is_refused(tmp_path: Path) -> 
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith("NWD_LOCAL_RULES: rule X: source part")
     assert done.stderr.count("\n") == 1
+
+
+def test_an_intoxicated_refusal_is_an_exception_and_capacity_is_asked() -> None:
+    found = codes(
+        case(
+            engagement={"declines_help": True, "intoxicated_now": True},
+            circumstances=NO_EXCEPTION,
+            mental_health=WELL,
+        )
+    )
+    assert "DECLINED-FOLLOW-UP" not in found
+    assert {"DECLINED-WITH-EXCEPTION", "ASK-CAPACITY", "RISK-INTOXICATED-SAFETY"} <= set(found)
+
+
+@pytest.mark.parametrize(("age", "fires"), [(64, False), (65, True)])
+def test_specialist_withdrawal_for_older_adults_from_65(age: int, fires: bool) -> None:
+    drinker = {**DEPENDENT_DRINKER, "units_per_day": 12}
+    found = run(
+        case(
+            age=age,
+            alcohol=drinker,
+            screens={"sadq": [1] * 20},
+            drugs=[],
+            mental_health=WELL,
+            circumstances={"pregnant_or_postnatal": False},
+        )
+    )
+    codes_found = [r["code"] for r in found["recommendations"]]
+    assert ("ALC-SPECIALIST-WITHDRAWAL" in codes_found) is fires
+    if fires:
+        why = next(r for r in found["recommendations"] if r["code"] == "ALC-SPECIALIST-WITHDRAWAL")
+        assert "an older adult (65; 65 or over)" in why["why"]
+
+
+@pytest.mark.parametrize(
+    ("barc10", "words"),
+    [
+        ([3] * 10, "BARC-10 total 40 is under 47 (lower recovery capital)"),
+        ([5] * 10, "BARC-10 total 60 is 47 or more (higher recovery capital)"),
+        (None, "recovery capital not yet measured: BARC-10"),
+    ],
+)
+def test_a_recorded_barc10_informs_recovery_capital(barc10: list[int] | None, words: str) -> None:
+    screens = {"barc10": barc10} if barc10 else {}
+    found = {
+        r["code"]: r
+        for r in run({**case(drugs=[HEROIN], screens=screens), "setting": "drug-alcohol-service"})[
+            "recommendations"
+        ]
+    }
+    assert any(line.startswith(words) for line in found["RECOVERY-CAPITAL"]["why"])
+
+
+def test_an_hsi_means_the_person_smokes_and_a_high_score_says_so() -> None:
+    found = {r["code"]: r for r in run(case(screens={"hsi": [0, 3]}))["recommendations"]}
+    assert found["TOB-VBA"]["why"][0] == "smokes"
+    assert found["TOB-VBA"]["why"][1].startswith("HSI 6 (high heaviness of smoking)")
+    low = {r["code"]: r for r in run(case(screens={"hsi": [3, 0]}))["recommendations"]}
+    assert low["TOB-VBA"]["why"] == ["smokes"]
+
+
+def test_use_on_top_without_the_medication_named_is_still_on_substitution() -> None:
+    found = codes(case(opioid_substitution={"using_on_top": True}, drugs=[]))
+    assert {"DRUG-OVERDOSE-RISK", "OST-CONTINUE-KEYWORK"} <= set(found)
+    assert "DRUG-SPECIALIST-REFERRAL" not in found
+
+
+def test_a_substitute_medication_entered_as_a_drug_is_not_use_on_top() -> None:
+    methadone_as_drug = {**HEROIN, "substance": "other-opioid", "prescribed": None}
+    result = run(
+        case(
+            opioid_substitution={"medication": "methadone", "using_on_top": False},
+            drugs=[methadone_as_drug],
+            mental_health=DEPRESSED,
+            engagement=SUITABLE,
+            alcohol={"units_per_day": 0},
+        )
+    )
+    found = [r["code"] for r in result["recommendations"]]
+    assert "OST-CONTINUE-KEYWORK" not in found
+    assert result["iapt_suitability"]["status"] != "not-initially-suitable"
+
+
+def test_under_18s_are_not_offered_adult_talking_therapies() -> None:
+    daily = {**CANNABIS, "days_used_past_28": 20}
+    result = run(case(age=16, mental_health=DEPRESSED, drugs=[daily], engagement=SUITABLE))
+    assert result["iapt_suitability"] == {"status": "not-applicable", "because": ["YP-PATHWAY"]}
+    found = [r["code"] for r in result["recommendations"]]
+    assert "YP-PATHWAY" in found
+    assert not {"IAPT-OFFER", "IAPT-CONTRACT", "IAPT-MOTIVATION"} & set(found)
+    assert result["care_coordination"]["coordinator_from"] == "camhs"
+
+
+def test_a_young_carer_who_uses_nothing_is_not_sent_to_a_substance_service() -> None:
+    found = codes(
+        case(
+            age=14,
+            circumstances={"cares_for_someone_who_uses": True},
+            alcohol={"units_per_day": 0},
+            drugs=[],
+            opioid_substitution={"medication": None},
+            mental_health=WELL,
+        )
+    )
+    assert "CARER-OWN-NEEDS" in found
+    assert "YP-PATHWAY" not in found
+
+
+def test_a_local_rule_file_cannot_rename_the_rule_set(tmp_path: Path) -> None:
+    (tmp_path / "local.toml").write_text(
+        '[ruleset]\nname = "ours"\nversion = "9"\n', encoding="utf-8"
+    )
+    rules = ruleset.load(extra_folders=[str(tmp_path)])
+    assert (rules.name, rules.version) == (ruleset.default().name, ruleset.default().version)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from record_area import Area
@@ -91,3 +93,24 @@ def test_acting_on_a_recommendation(
     assert_refused(post(gp, url, {"code": "RISK-SUICIDE", "kind": "offered"}), "recommendation.act")
     unknown = post(therapist, "/api/assessments/999999/actions", {"code": "X", "kind": "offered"})
     assert unknown[0] == 404
+
+
+def test_a_services_own_rule_applies_to_stored_assessments_too(
+    therapist: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NWD_LOCAL_RULES is read by the one use case every caller shares, not the CLI alone."""
+    (tmp_path / "local.toml").write_text(
+        '[[source]]\nkey = "Local policy"\nkind = "external"\nreference = "Our policies."\n\n'
+        '[[rule]]\ncode = "LOCAL-SUICIDE-LEAD"\npriority = "urgent"\noffer = true\n'
+        'text = "Tell the duty lead."\nsource = "Local policy 7"\n'
+        'all = [{ when = "phq9_item9 >= 1", why = "item 9 scored" }]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("NWD_LOCAL_RULES", str(tmp_path))
+    person_id = register(therapist)
+    status, stored = post(therapist, f"/api/people/{person_id}/assessments", RISKY_CASE)
+    assert status == 201
+    assert "LOCAL-SUICIDE-LEAD" in [r["code"] for r in stored["output"]["recommendations"]]
+    assert Assessment.objects.get(pk=stored["id"]).ruleset_sha256 == stored["ruleset_sha256"]
+    status, direct = post(therapist, "/api/assess", RISKY_CASE)
+    assert "LOCAL-SUICIDE-LEAD" in [r["code"] for r in direct["recommendations"]]

@@ -4,29 +4,15 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import sys
 from typing import Any, TextIO
 
 from nowrongdoor.cli.io import open_text, parse_json, read_json
-from nowrongdoor.errors import DataError, InputError
-from nowrongdoor.guidance.pathway import ruleset
+from nowrongdoor.errors import InputError
 from nowrongdoor.guidance.pathway.assess import assess, parse_case, parse_case_json
 from nowrongdoor.guidance.pathway.case import Case
 from nowrongdoor.guidance.schemas import COORDINATOR_WORDS
-
-
-def active_rules() -> ruleset.RuleSet:
-    """The shipped rules, plus a service's own rule files from `NWD_LOCAL_RULES` (a folder)."""
-    local = os.environ.get("NWD_LOCAL_RULES")
-    if not local:
-        return ruleset.default()
-    try:
-        return ruleset.load(extra_folders=[local])
-    except OSError as error:
-        raise InputError("NWD_LOCAL_RULES", f"NWD_LOCAL_RULES: {local}: {error.strerror}") from None
-    except DataError as error:  # a service's own file: its error is theirs to fix, in one line
-        raise InputError("NWD_LOCAL_RULES", f"NWD_LOCAL_RULES: {error}") from None
+from nowrongdoor.services.rules import active_rules
 
 
 def case_of(data: Any) -> Any:

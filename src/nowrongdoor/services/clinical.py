@@ -9,7 +9,6 @@ from django.contrib.auth.models import User
 
 from nowrongdoor.errors import InputError
 from nowrongdoor.guidance import instruments
-from nowrongdoor.guidance.pathway import ruleset
 from nowrongdoor.guidance.pathway.assess import assess, parse_case
 from nowrongdoor.guidance.questionnaire import Instrument
 from nowrongdoor.guidance.scoring import Score, score_positions
@@ -18,6 +17,7 @@ from nowrongdoor.records.directory.models import Service
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.services import access, audit, backdating, checks, use_case
 from nowrongdoor.services.actor import Actor
+from nowrongdoor.services.rules import active_rules
 
 
 def record_screening(
@@ -66,7 +66,7 @@ def record_assessment(
 ) -> Assessment:
     """Assess a case with the pathway engine and store it with the rule-set version; `on`,
     when given, is the day it was done (not in the future)."""
-    rules = ruleset.default()
+    rules = active_rules()
     output = assess(parse_case(case), rules)
     if on is not None:
         checks.a_past_date(on, "date")

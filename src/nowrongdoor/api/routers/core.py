@@ -11,11 +11,11 @@ from ninja.params import functions as param_functions
 from nowrongdoor.api.acting import JSON_BODY
 from nowrongdoor.api.schemas.common import ERRORS, CaseBody
 from nowrongdoor.guidance import instruments
-from nowrongdoor.guidance.pathway import ruleset
 from nowrongdoor.guidance.pathway.assess import assess as assess_case
 from nowrongdoor.guidance.pathway.assess import parse_case
 from nowrongdoor.guidance.schemas import Assessment, ScoreResult
 from nowrongdoor.guidance.scoring import score_request
+from nowrongdoor.services.rules import active_rules
 
 router = Router(tags=["core"])
 InstrumentName = Annotated[str, param_functions.Path(pattern=r"^[a-z0-9-]{1,40}$")]
@@ -33,4 +33,4 @@ def score(
 @router.post("/assess", response={200: Assessment, **ERRORS}, by_alias=True)
 def assess(request: HttpRequest, payload: CaseBody = JSON_BODY) -> Any:
     """Assess one case (schema: `nwd schema case`) against the pathway rules, as `nwd assess`."""
-    return assess_case(parse_case(payload), ruleset.default())
+    return assess_case(parse_case(payload), active_rules())

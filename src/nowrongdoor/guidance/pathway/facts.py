@@ -25,7 +25,6 @@ NO_ABRUPT_STOP = frozenset({"benzodiazepine", "gbl-ghb"})
 OVERDOSE_MIXES = frozenset({"benzodiazepine", "gbl-ghb", "gabapentinoid"})
 # Settings of planned therapy or keywork sessions, where "reschedule" can apply (IAPT-PPG ¶20).
 PLANNED_SESSION_SETTINGS = ("iapt", "drug-alcohol-service", "mental-health-secondary")
-OLDER_ADULT_AGE = 65  # NICE CG115's "older people"; 65 is the NHS's older adults' threshold
 
 
 class Fact(NamedTuple):
@@ -306,16 +305,6 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         "mental_health_act_concern": c("mental_health_act_concern"),
         "money_or_work_needs": any3([c("debt_or_benefit_needs"), c("employment_needs")]),
     }
-    if (
-        circumstances
-        and circumstances.released_from_prison_days_ago is None
-        and case.setting
-        in (
-            "prison",
-            "criminal-justice",
-        )
-    ):
-        facts["released_days_ago"] = None
     housing = facts["housing"]
     facts["housing_need"] = None if housing is None else housing in ("unstable", "homeless")
 
@@ -403,15 +392,22 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
             for d in current
         )
     )
-    # On substitution treatment when a medication is named; with drug answers recorded and
-    # no substitution block, the person is taken not to be on it (it is a drug answer).
+    # On substitution treatment when a medication is named or use on top of it is recorded;
+    # a substitution block with neither leaves it unknown (asked). With drug answers recorded
+    # and no substitution block, the person is taken not to be on it (it is a drug answer).
     if ost is not None:
-        on_ost: bool | None = ost.medication is not None
+        on_ost: bool | None = True if ost.medication or ost.using_on_top else None
     else:
         on_ost = None if drugs is None else False
     facts["on_ost"] = on_ost
-    # An illicit opioid used in the past 28 days is use on top, whatever the flag says.
-    on_top = any(d.substance in OPIOIDS for d in misuse) or (ost.using_on_top if ost else None)
+    # Heroin, or another opioid not prescribed, used in the past 28 days is use on top,
+    # whatever the flag says; another opioid whose prescription is not recorded may be the
+    # substitute medication itself, so it is not taken as use on top.
+    illicit_opioid = any(
+        d.substance == "heroin" or (d.substance == "other-opioid" and d.prescribed is False)
+        for d in misuse
+    )
+    on_top = True if illicit_opioid else (ost.using_on_top if ost else None)
     facts["ost_using_on_top"] = on_top if on_ost else on_ost
     # IAPT-PPG ¶25-30 and RULES.md v2: a substitute prescription is contact with treatment.
     if on_ost:

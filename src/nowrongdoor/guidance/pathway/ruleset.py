@@ -254,7 +254,8 @@ def load(folder: str = RULES_FOLDER, extra_folders: Sequence[str] = ()) -> RuleS
             data = tomllib.loads(content.decode("utf-8"))
         except tomllib.TOMLDecodeError as error:
             raise DataError(f"{path}: {error}") from None
-        header = data.get("ruleset", header)
+        if os.path.dirname(path) == folder:  # a local file never renames the rule set
+            header = data.get("ruleset", header)
         group = os.path.basename(path).removesuffix(".toml")
         for entry in data.get("source", ()):
             where = f"{group}.toml source {entry.get('key')}"
