@@ -872,3 +872,12 @@ def test_a_local_rule_file_cannot_rename_the_rule_set(tmp_path: Path) -> None:
     )
     rules = ruleset.load(extra_folders=[str(tmp_path)])
     assert (rules.name, rules.version) == (ruleset.default().name, ruleset.default().version)
+
+
+def test_someone_in_prison_is_not_asked_when_they_left_prison() -> None:
+    in_custody = {**case(drugs=[HEROIN]), "setting": "prison"}
+    asks = " ".join(w for r in run(in_custody)["recommendations"] for w in r["why"])
+    assert "days since release from prison not recorded" not in asks
+    elsewhere = case(drugs=[HEROIN])
+    asks = " ".join(w for r in run(elsewhere)["recommendations"] for w in r["why"])
+    assert "days since release from prison not recorded" in asks

@@ -133,6 +133,7 @@ FACTS: dict[str, Fact] = {
     "housing": Fact("housing", "ASK-CIRCUMSTANCES"),
     "housing_need": Fact("housing need", "ASK-CIRCUMSTANCES"),
     "released_days_ago": Fact("days since release from prison", "ASK-CIRCUMSTANCES"),
+    "released_recently": Fact("days since release from prison", "ASK-CIRCUMSTANCES"),
     "recent_detox": Fact("recent detox or abstinence", "ASK-CIRCUMSTANCES"),
     "pregnant_or_postnatal": Fact("pregnancy or recent birth", "ASK-CIRCUMSTANCES"),
     "domestic_abuse": Fact("domestic abuse", "ASK-CIRCUMSTANCES"),
@@ -305,6 +306,12 @@ def derive(case: Case, scores: dict[str, Score]) -> dict[str, Any]:
         "mental_health_act_concern": c("mental_health_act_concern"),
         "money_or_work_needs": any3([c("debt_or_benefit_needs"), c("employment_needs")]),
     }
+    # Released in the past 28 days; someone seen in prison is in custody, not released,
+    # unless a release is recorded (a pre-release contact still asks nothing of the kind).
+    released = facts["released_days_ago"]
+    facts["released_recently"] = (
+        released <= 28 if released is not None else (False if case.setting == "prison" else None)
+    )
     housing = facts["housing"]
     facts["housing_need"] = None if housing is None else housing in ("unstable", "homeless")
 
