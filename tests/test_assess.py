@@ -844,7 +844,7 @@ def test_a_substitute_medication_entered_as_a_drug_is_not_use_on_top() -> None:
 def test_under_18s_are_not_offered_adult_talking_therapies() -> None:
     daily = {**CANNABIS, "days_used_past_28": 20}
     result = run(case(age=16, mental_health=DEPRESSED, drugs=[daily], engagement=SUITABLE))
-    assert result["iapt_suitability"] == {"status": "not-applicable", "because": ["YP-PATHWAY"]}
+    assert result["iapt_suitability"] == {"status": "not-applicable", "because": ["under-18"]}
     found = [r["code"] for r in result["recommendations"]]
     assert "YP-PATHWAY" in found
     assert not {"IAPT-OFFER", "IAPT-CONTRACT", "IAPT-MOTIVATION"} & set(found)
@@ -881,3 +881,20 @@ def test_someone_in_prison_is_not_asked_when_they_left_prison() -> None:
     elsewhere = case(drugs=[HEROIN])
     asks = " ".join(w for r in run(elsewhere)["recommendations"] for w in r["why"])
     assert "days since release from prison not recorded" in asks
+
+
+def test_an_under_18_who_declines_is_not_offered_adult_talking_therapies() -> None:
+    result = run(
+        case(
+            age=16,
+            alcohol=DEPENDENT_DRINKER,
+            mental_health=DEPRESSED,
+            treatment={"in_drug_alcohol_service": False},
+            engagement={"declines_help": True},
+        )
+    )
+    found = [r["code"] for r in result["recommendations"]]
+    assert "IAPT-ENGAGE-DECLINER" not in found
+    assert {"YP-PATHWAY", "DECLINED-WITH-EXCEPTION", "DRUG-SPECIALIST-REFERRAL"} <= set(found)
+    referral = next(r for r in result["recommendations"] if r["code"] == "DRUG-SPECIALIST-REFERRAL")
+    assert "young people's service" in referral["text"]

@@ -269,7 +269,7 @@ def test_right_for_the_setting_and_the_person(data: dict[str, Any]) -> None:
         assert "14 units" not in texts
     if under_18:
         assert "YP-PATHWAY" in found or not _uses_something(case)
-        assert not {"MUTUAL-AID", "IAPT-OFFER", "IAPT-CONTRACT"} & set(found)
+        assert not {"MUTUAL-AID", "IAPT-OFFER", "IAPT-CONTRACT", "RECOVERY-CAPITAL"} & set(found)
         assert not {"COORD-CPA", "COORD-CASE-MANAGER"} & set(found)
         if result["care_coordination"]:
             assert result["care_coordination"]["coordinator_from"] == "camhs"
@@ -304,6 +304,7 @@ def _an_exception_holds(case: Any) -> bool:
         [
             bool(mh and (mh.conditions or mh.suicidal_thoughts or mh.in_crisis)),
             bool(mh and mh.capacity_concern),
+            bool(case.engagement and case.engagement.intoxicated_now),
             bool(c and (c.pregnant_or_postnatal or c.mental_health_act_concern)),
             bool(c and ((c.children_in_household or 0) + (c.children_elsewhere or 0))),
             case.age is not None and case.age < 18,
