@@ -61,3 +61,17 @@ class Conflict(NwdError):
 
     exit_code = 4
     http_status = 409
+
+
+class DuplicatePerson(Conflict):
+    """The person may already be recorded: their NHS number is (always refused), or someone
+    with the same name and date of birth is and the caller has not confirmed this is a
+    different person. 409 on the API, naming `field`; nothing is saved.
+
+    `matches` are the ids of the records the caller may see; a record it may not see is
+    never named, so the refusal tells no more than that the NHS number is already known.
+    """
+
+    def __init__(self, field: str, message: str, matches: tuple[int, ...] = ()) -> None:
+        super().__init__(message)
+        self.field, self.matches = field, matches

@@ -15,7 +15,9 @@ from helpers import ROOT
 from nowrongdoor.services.seed import DEMO_PASSWORD
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-NOT_PAGES = ("/sign-out", "/static/", "/api/")  # signing out would end the crawl
+TIMEOUT_MS = 15_000  # for each page action; the machine is shared and may be slow
+# Signing out would end the crawl; the person's record download is a file, not a page.
+NOT_PAGES = ("/sign-out", "/static/", "/api/", "/me/record.json")
 MAX_PAGES = 40
 PER_SHAPE = 1  # /people/1 and /people/2 share a template: one of each is enough
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browsing import Screenshots
+from browsing import TIMEOUT_MS, Screenshots
 from live_server import LiveServer, live_server
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
@@ -32,7 +32,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="session")

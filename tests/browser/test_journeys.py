@@ -113,11 +113,11 @@ def test_the_four_journeys(
     page.get_by_role("button", name="Record decision").click()
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Accepted")
     page.get_by_role("link", name="Name care coordinator").click()
-    keyworker = f"drug-alcohol-service-coordinator ({DRUGS}, care-coordinator)"
+    keyworker = f"Kofi Fraser (care coordinator, {DRUGS})"
     page.select_option("#coordinator", label=keyworker)
     page.check("input[name='basis'][value='case-manager']")
     page.get_by_role("button", name="Name coordinator").click()
-    expect(page.locator(".nhsuk-summary-list")).to_contain_text("drug-alcohol-service-coordinator")
+    expect(page.locator(".nhsuk-summary-list")).to_contain_text("Kofi Fraser, care coordinator")
     page.get_by_role("link", name="Start care plan").click()
     page.fill("#sections-needs", "Alcohol dependence with anxiety; housing is stable")
     page.fill("#sections-crisis_plan", "Call the keyworker; out of hours NHS 111, option 2")

@@ -29,6 +29,7 @@ TYPES = (
     "ServiceRequest",
     "Consent",
     "CarePlan",
+    "Communication",
 )
 # Where each type names its person.
 SUBJECT = {
@@ -38,6 +39,7 @@ SUBJECT = {
     "Observation": "subject",
     "ServiceRequest": "subject",
     "CarePlan": "subject",
+    "Communication": "subject",
 }
 
 
@@ -73,7 +75,7 @@ def search_url(kind: str, person_id: int | str) -> str:
 
 @pytest.fixture
 def person(area: Area) -> Person:
-    """Registered at Talking Therapies, with one record of each of the seven types."""
+    """Registered at Talking Therapies, with one record of each of the eight types."""
     person = register_person(area.therapist, {"given_name": "Ali", "family_name": "Khan"})
     record_consent(area.therapist, person.pk, area.drugs.pk, "given")
     referrals.refer(
@@ -92,6 +94,7 @@ def person(area: Area) -> Person:
         date.today() + timedelta(days=28),
         agreed_with_person=True,
     )
+    coordination.add_case_note(area.therapist, person.pk, "Talked through the crisis plan.")
     return person
 
 
@@ -100,7 +103,7 @@ def therapist(area: Area) -> Client:
     return client_for(area.therapist)
 
 
-def test_metadata_is_a_public_capability_statement_of_the_seven_types(area: Area) -> None:
+def test_metadata_is_a_public_capability_statement_of_the_eight_types(area: Area) -> None:
     statement = fhir_get(Client(), "/fhir/metadata")
     assert statement["resourceType"] == "CapabilityStatement"
     assert (statement["fhirVersion"], statement["format"]) == ("4.0.1", ["json"])

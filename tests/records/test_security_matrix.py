@@ -77,6 +77,7 @@ def record(area: Area) -> dict[str, int]:
         "assessment_id": clinical.record_assessment(therapist, pid, {"setting": "iapt"}).pk,
         "referral_id": referrals.refer(therapist, pid, area.drugs.pk, "specialist assessment").pk,
         "goal_id": coordination.add_recovery_goal(therapist, pid, "back to work").pk,
+        "note_id": coordination.add_case_note(therapist, pid, "spoke on the phone").pk,
         "check_up_id": episodes.schedule_check_up(therapist, pid, soon).pk,
         "course_id": outcomes.start_course(therapist, pid).pk,
         "earlier_id": outcomes.record_top(therapist, pid, "start", {}).pk,

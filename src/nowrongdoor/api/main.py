@@ -8,25 +8,26 @@ never confirms that a record exists (no IDOR oracle).
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from nowrongdoor.api.auth import BearerToken
 from nowrongdoor.api.docs import SameOriginSwagger
+from nowrongdoor.api.idempotency import IdempotentAPI
 from nowrongdoor.api.routers import (
     clinical,
     coordination,
     core,
     episodes,
+    figures,
     outcomes,
     people,
     referrals,
 )
 from nowrongdoor.errors import AccessDenied, Conflict, InputError
 
-api = NinjaAPI(
+api = IdempotentAPI(  # every POST documents the Idempotency-Key header it honours
     title="nowrongdoor",
     version="1",
     description="Screen, assess and coordinate care for co-occurring mental health and "
@@ -38,6 +39,7 @@ api = NinjaAPI(
 )
 for domain in (core, people, clinical, referrals, coordination, episodes, outcomes):
     api.add_router("", domain.router)
+api.add_router("", figures.router)  # the area's figures (commissioners, service managers)
 
 
 def _problem(request: HttpRequest, status: int, detail: str, field: str | None) -> HttpResponse:
@@ -65,7 +67,7 @@ def _access_denied(request: HttpRequest, error: AccessDenied) -> HttpResponse:
 
 @api.exception_handler(Conflict)
 def _conflict(request: HttpRequest, error: Conflict) -> HttpResponse:
-    return _problem(request, 409, str(error), None)
+    return _problem(request, 409, str(error), getattr(error, "field", None))  # DuplicatePerson
 
 
 @api.exception_handler(AuthenticationError)
@@ -84,7 +86,8 @@ def _unreadable(request: HttpRequest, error: HttpError) -> HttpResponse:
 @api.exception_handler(NinjaValidationError)
 def _invalid(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
     first = error.errors[0]
-    location = [str(p) for p in first.get("loc", ()) if p not in ("body", "payload", "path")]
+    where = ("body", "payload", "path", "query")
+    location = [str(p) for p in first.get("loc", ()) if p not in where]
     field = ".".join(location) or "body"
     message = "unknown field" if first.get("type") == "extra_forbidden" else first.get("msg", "")
     return _problem(request, 422, f"{field}: {message}", field)

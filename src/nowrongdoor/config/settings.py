@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "nowrongdoor.records.coordination",
     "nowrongdoor.records.outcomes",
     "nowrongdoor.records.audit",
+    "nowrongdoor.records.idempotency",
+    "nowrongdoor.records.figures",
 ]
 DATABASES = {"default": database_settings(os.environ.get("NWD_DATABASE_URL", default_url()))}
 ROOT_URLCONF = "nowrongdoor.config.urls"
@@ -60,6 +62,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "nowrongdoor.web.security.ContentSecurityPolicy",
+    # A form or API POST sent again with its idempotency key saves nothing (services/once.py).
+    "nowrongdoor.web.once.FormsSaveOnce",
+    "nowrongdoor.api.idempotency.PostsSaveOnce",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 # Sign-in lockout (django-axes): 5 failures for a username from one address lock it for 15 min.
@@ -98,6 +103,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = ENVIRONMENT == "production"
 CSRF_COOKIE_SECURE = ENVIRONMENT == "production"
+CSRF_FAILURE_VIEW = "nowrongdoor.web.errors.csrf_failure"  # the styled 403, with a way back
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -9,7 +9,7 @@ from typing import Any
 from nowrongdoor.services.exchange import KINDS
 
 # When what this server offers last changed (CapabilityStatement.date).
-CHANGED = "2026-11-23"
+CHANGED = "2026-12-07"
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ SEARCH: dict[str, SearchParam] = {
     "Patient": SearchParam("_id", "token", "http://hl7.org/fhir/SearchParameter/Resource-id"),
     "QuestionnaireResponse": SearchParam(
         "patient", "reference", "http://hl7.org/fhir/SearchParameter/QuestionnaireResponse-patient"
+    ),
+    "Communication": SearchParam(
+        "patient", "reference", "http://hl7.org/fhir/SearchParameter/Communication-patient"
     ),
 }
 
@@ -57,8 +60,9 @@ def capability_statement(base: str) -> dict[str, Any]:
                 "security": {
                     "description": "A bearer token (Authorization: Bearer nwd_...) or a "
                     "signed-in session. Staff see a person's record only through a service "
-                    "with an open episode of care or the person's consent to share; every "
-                    "call is audited."
+                    "with an open episode of care or the person's consent to share; without "
+                    "that consent a service caring for them gets only what it recorded "
+                    "itself. Every call is audited."
                 },
                 "resource": [_resource(kind) for kind in KINDS],
             }

@@ -5,6 +5,10 @@ control applied (docs/analytics.md).
 Lifting disclosure control is an internal use by a named commissioner or admin, recorded in
 the audit trail before any unsuppressed figure is computed (decision 0015).
 
+`cached_figures` is the same computation on the records database, kept between calls until
+the records change (services/figure_cache.py): the dashboard, the figures API and `nwd report`
+on the records use it; lifted figures are never kept.
+
 Django is imported only to read the records or to audit, so a Parquet extract can be reported
 on without a records database.
 """
@@ -13,14 +17,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nowrongdoor.analytics.disclosure import Lifting, Publication, publish
-from nowrongdoor.analytics.engine import connect, count_all, open_extract
-from nowrongdoor.analytics.html_report import HEADLINE, quarters, trend
 from nowrongdoor.analytics.indicators import REGISTRY, Period
 
 if TYPE_CHECKING:
@@ -31,11 +35,23 @@ LIFTED = "report.disclosure_lifted"
 
 
 @dataclass(frozen=True)
+class Kept:
+    """Where figures are kept between calls: the entry, the data version they were computed
+    at, and when."""
+
+    entry: int
+    version: str
+    computed_at: datetime
+
+
+@dataclass(frozen=True)
 class Figures:
-    """The period's published figures and, when asked, the headline indicators by quarter."""
+    """The period's published figures and, when asked, the headline indicators by quarter;
+    `kept` if they are kept between calls (`cached_figures`)."""
 
     publication: Publication
     quarterly: list[tuple[Period, Publication]] = field(default_factory=list)
+    kept: Kept | None = None
 
 
 def lifting(user: User, purpose: str) -> Lifting:
@@ -80,6 +96,10 @@ def figures(
     that organisation's services. `quarterly`: the headline indicators for each quarter too.
     `national`: the area total is not rounded. `lifting` (from `lifting()`, which audits it):
     unsuppressed, unrounded figures. `progress` shows the extract and the indicators."""
+    # here, not at the top: figures kept by `cached_figures` are read back without Altair
+    from nowrongdoor.analytics.engine import connect, count_all, open_extract
+    from nowrongdoor.analytics.html_report import HEADLINE, quarters, trend
+
     con = connect(engine, os.environ.get("NWD_DATABASE_URL"))
     try:
         with tempfile.TemporaryDirectory(prefix="nwd-extract-") as scratch:
@@ -102,6 +122,39 @@ def figures(
             return Figures(publish(counts, national=national, lifting=lifting), by_quarter)
     finally:
         con.disconnect()
+
+
+def cached_figures(
+    period: Period,
+    *,
+    area: str | None = None,
+    quarterly: bool = False,
+    national: bool = False,
+    progress: Progress | None = None,
+) -> Figures:
+    """`figures(period)` from the records database this process is booted on, on DuckDB,
+    disclosure control applied: the figures kept for this scope if the records have not
+    changed since they were computed, else computed now and kept. There is no `lifting`:
+    lifted figures are computed for each use by `figures` and never kept."""
+    from nowrongdoor.services import figure_cache
+
+    version = figure_cache.data_version()  # first: what is computed next is at least as new
+    found = figure_cache.kept(
+        period, area=area, national=national, quarterly=quarterly, version=version
+    )
+    if found is not None:
+        return found
+    began = time.perf_counter()
+    computed = figures(period, area=area, quarterly=quarterly, national=national, progress=progress)
+    return figure_cache.keep(
+        period,
+        computed,
+        area=area,
+        national=national,
+        quarterly=quarterly,
+        version=version,
+        seconds=time.perf_counter() - began,
+    )
 
 
 def _step(progress: Progress | None, name: str, parts: int | None) -> Callable[[object], None]:

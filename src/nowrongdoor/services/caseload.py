@@ -17,10 +17,11 @@ from nowrongdoor.records.clinical.models import Assessment
 from nowrongdoor.records.coordination.models import CareCoordinator
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.records.referrals.models import Referral
-from nowrongdoor.services import audit, referrals, use_case
+from nowrongdoor.services import access, audit, referrals, use_case
 from nowrongdoor.services.actor import Actor
 from nowrongdoor.services.coordination import current_care_plan, current_coordinator
 from nowrongdoor.services.risk import RiskFlag, risk_flags
+from nowrongdoor.services.staff import staff_label
 
 REVIEW_SOON_DAYS = 7
 
@@ -54,9 +55,11 @@ class Caseload:
         return [r for r in self.rows if r.needs_coordinator]
 
 
-def _review_due(person: Person, today: date) -> date | None:
+def _review_due(person: Person, today: date, sight: access.Sight) -> date | None:
     latest = current_care_plan(person)
-    if latest is None or (latest.next_review - today).days > REVIEW_SOON_DAYS:
+    if latest is None or not sight.sees(latest):
+        return None
+    if (latest.next_review - today).days > REVIEW_SOON_DAYS:
         return None
     return latest.next_review
 
@@ -84,16 +87,18 @@ def caseload(actor: Actor) -> Caseload:
     with use_case(actor):
         for episode in episodes:
             person = episode.person
+            # What the service sees of each person: its own records, or all with consent.
+            sight = access.sight_of(actor, person, "active episode of care")
             named = current_coordinator(person)
             waiting = episode.status != EpisodeStatus.IN_TREATMENT
             found.rows.append(
                 Row(
                     person=person,
                     episode=episode,
-                    flags=risk_flags(person),
-                    coordinator=named.coordinator.get_username() if named else "",
+                    flags=risk_flags(person, sight),
+                    coordinator=staff_label(named.coordinator, named.service) if named else "",
                     needs_coordinator=_needs_coordinator(person, actor, named),
-                    review_due=_review_due(person, today),
+                    review_due=_review_due(person, today, sight),
                     waiting_days=(today - episode.referral_received).days if waiting else None,
                 )
             )

@@ -98,14 +98,17 @@ def read_assessment(actor: Actor, assessment_id: int) -> Assessment:
     if found is None:
         raise InputError("assessment", f"assessment: {assessment_id} not found")
     with use_case(actor):
-        access.require(actor, found.person, "person.read")
+        sight = access.require_sight(actor, found.person, "person.read")
+        access.require_row(actor, sight, found, "assessment.read")
         audit.record(actor, "assessment.read", person_id=found.person_id, obj=found)
     return found
 
 
-def latest_screens(person: Person) -> dict[str, Screening]:
-    """The latest screening of each instrument, to put into an assessment's case."""
+def latest_screens(person: Person, sight: access.Sight | None = None) -> dict[str, Screening]:
+    """The latest screening of each instrument (of those `sight` covers), to put into an
+    assessment's case."""
     latest: dict[str, Screening] = {}
-    for screening in Screening.objects.filter(person=person).order_by("recorded_at", "pk"):
+    rows = Screening.objects.filter(person=person)
+    for screening in (sight.rows(rows) if sight else rows).order_by("recorded_at", "pk"):
         latest[screening.instrument] = screening
     return latest

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import F
 from django.utils import timezone
 
-from nowrongdoor.errors import Conflict, InputError
+from nowrongdoor.errors import AccessDenied, Conflict, InputError
 from nowrongdoor.records.coordination.models import (
     CARE_PLAN_SECTIONS,
     CareCoordinator,
@@ -21,6 +21,7 @@ from nowrongdoor.records.coordination.models import (
     CoordinationBasis,
     RecoveryGoal,
     SafeguardingStatus,
+    WithheldReason,
 )
 from nowrongdoor.records.directory.models import CLINICAL_ROLES, Membership, Role
 from nowrongdoor.records.people.models import Person
@@ -80,7 +81,8 @@ def hand_over(actor: Actor, person_id: int, coordinator_id: int, note: str) -> C
     note = checks.some_text(note, "note")
     user, membership = _coordinator_user(coordinator_id)
     with use_case(actor):
-        person = access.person_for(actor, person_id, "coordinator.hand_over")
+        sight = access.person_sight(actor, person_id, "coordinator.hand_over")
+        person = sight.person
         current = (
             CareCoordinator.objects.select_for_update()
             .filter(person=person, ended__isnull=True)
@@ -88,6 +90,7 @@ def hand_over(actor: Actor, person_id: int, coordinator_id: int, note: str) -> C
         )
         if current is None:
             raise InputError("coordinator", "coordinator: none is named yet; name one first")
+        access.require_row(actor, sight, current, "coordinator.hand_over")
         if current.coordinator_id == user.pk:
             raise InputError("coordinator", "coordinator: already the named coordinator")
         _may_coordinate(user, membership, person)
@@ -134,7 +137,8 @@ def revise_care_plan(
             else f"next_review: must not be before the version's date ({made.isoformat()})",
         )
     with use_case(actor):
-        person = access.person_for(actor, person_id, "care_plan.revise")
+        sight = access.person_sight(actor, person_id, "care_plan.revise")
+        person = sight.person
         plan, _ = CarePlan.objects.get_or_create(person=person)
         claimed = CarePlan.objects.filter(pk=plan.pk, version=expected_version).update(
             version=F("version") + 1
@@ -144,6 +148,9 @@ def revise_care_plan(
                 f"care plan: changed by someone else since version {expected_version}; reload it"
             )
         previous = plan.versions.order_by("-number").first()
+        if previous is not None:
+            # A revision carries the other sections forward: only from a version it may see.
+            access.require_row(actor, sight, previous, "care_plan.revise")
         if on is not None and previous is not None:
             last = timezone.localdate(previous.created_at)
             checks.a_past_date(
@@ -161,23 +168,87 @@ def revise_care_plan(
             agreed_with_person=agreed_with_person,
             change_summary=", ".join(changed) or "no section changed",
             author=actor.user,
+            service=actor.service,
         )
         backdating.stamp(version, "created_at", on)
         audit.record(actor, "care_plan.revise", person_id=person.pk, obj=version)
     return version
 
 
-def add_case_note(actor: Actor, person_id: int, text: str) -> CaseNote:
-    """Communication between care plan reviews (PHE-COOC App5 §5)."""
+def _withholding(reason: str, detail: str) -> tuple[str, str]:
+    """A reason for keeping a note from the person, and what it is, checked."""
+    if reason not in WithheldReason.values:
+        raise InputError(
+            "withheld_reason",
+            f"withheld_reason: choose why it is not for the person "
+            f"({', '.join(WithheldReason.values)})",
+        )
+    detail = checks.some_text(detail, "withheld_detail", required=False)
+    if not detail:
+        raise InputError(
+            "withheld_detail",
+            "withheld_detail: say what in the note is not for the person, and why",
+        )
+    return reason, detail
+
+
+def add_case_note(
+    actor: Actor, person_id: int, text: str, withheld_reason: str = "", withheld_detail: str = ""
+) -> CaseNote:
+    """Communication between care plan reviews (PHE-COOC App5 §5). With `withheld_reason`
+    (and `withheld_detail`, saying what it is) the note is not for the person: it is left out
+    of everything they see of their record."""
     if not text.strip():
         raise InputError("text", "text: required")
+    if withheld_reason or withheld_detail.strip():
+        withheld_reason, withheld_detail = _withholding(withheld_reason, withheld_detail)
     with use_case(actor):
         person = access.person_for(actor, person_id, "case_note.add")
         assert actor.service is not None
         note = CaseNote.objects.create(
-            person=person, service=actor.service, text=text, author=actor.user
+            person=person,
+            service=actor.service,
+            text=text,
+            author=actor.user,
+            withheld_reason=withheld_reason,
+            withheld_detail=withheld_detail,
         )
         audit.record(actor, "case_note.add", person_id=person.pk, obj=note)
+        if note.not_for_person:
+            audit.record(
+                actor,
+                "case_note.withhold",
+                person_id=person.pk,
+                obj=note,
+                reason=f"{withheld_reason}: {withheld_detail}",
+            )
+    return note
+
+
+def withhold_case_note(actor: Actor, note_id: int, reason: str, detail: str) -> CaseNote:
+    """Mark a case note already written as not for the person, saying why (audited)."""
+    reason, detail = _withholding(reason, detail)
+    note = CaseNote.objects.filter(pk=checks.an_id(note_id, "note")).first()
+    if note is None:
+        raise InputError("note", f"note: {note_id} not found")
+    with use_case(actor):
+        sight = access.person_sight(actor, note.person_id, "case_note.withhold")
+        access.require_row(actor, sight, note, "case_note.withhold")
+        if actor.role == Role.PERSON:
+            raise AccessDenied(
+                "staff decide what is not for the person",
+                action="case_note.withhold",
+                person_id=note.person_id,
+            )
+        note.withheld_reason, note.withheld_detail = reason, detail
+        note.save(update_fields=["withheld_reason", "withheld_detail"])
+        audit.record(
+            actor,
+            "case_note.withhold",
+            person_id=note.person_id,
+            obj=note,
+            reason=f"{reason}: {detail}",
+        )
     return note
 
 
@@ -191,6 +262,7 @@ def add_recovery_goal(actor: Actor, person_id: int, in_their_words: str) -> Reco
             person=person,
             in_their_words=in_their_words.strip(),
             written_by_person=actor.role == Role.PERSON,
+            service=actor.service,
         )
         audit.record(actor, "recovery_goal.add", person_id=person.pk, obj=goal)
     return goal
@@ -203,7 +275,8 @@ def review_recovery_goal(actor: Actor, goal_id: int, achieved: bool, on: date) -
     if goal is None:
         raise InputError("goal", f"goal: {goal_id} not found")
     with use_case(actor):
-        access.person_for(actor, goal.person_id, "recovery_goal.review")
+        sight = access.person_sight(actor, goal.person_id, "recovery_goal.review")
+        access.require_row(actor, sight, goal, "recovery_goal.review")
         goal.last_reviewed, goal.achieved = on, achieved
         goal.save()
         audit.record(actor, "recovery_goal.review", person_id=goal.person_id, obj=goal)
@@ -225,6 +298,7 @@ def record_carer(
         person = access.person_for(actor, person_id, "carer.record")
         carer = Carer.objects.create(
             person=person,
+            service=actor.service,
             name=name,
             relationship=relationship,
             consent_to_involve=consent_to_involve,
@@ -259,6 +333,7 @@ def record_child(
         person = access.person_for(actor, person_id, "child.record")
         child = Child.objects.create(
             person=person,
+            service=actor.service,
             year_of_birth=year_of_birth,
             lives_with_person=lives_with_person,
             whereabouts=whereabouts.strip(),
@@ -266,6 +341,45 @@ def record_child(
         )
         audit.record(actor, "child.record", person_id=person.pk, obj=child)
     return child
+
+
+def read_care_plan(actor: Actor, person_id: int) -> tuple[access.Sight, list[CarePlanVersion]]:
+    """The care plan's versions the actor sees, newest first, and its sight of the person;
+    refused (and audited) when the current version is one it may not see, so no service
+    reads or revises a plan from an out-of-date version."""
+    with use_case(actor):
+        sight = access.person_sight(actor, person_id, "person.read")
+        every = CarePlanVersion.objects.filter(plan__person=sight.person)
+        current = every.order_by("-number").first()
+        if current is not None:
+            access.require_row(actor, sight, current, "care_plan.read")
+        versions = list(sight.rows(every).select_related("author").order_by("-number"))
+        audit.record(
+            actor,
+            "care_plan.read",
+            person_id=sight.person.pk,
+            obj=sight.person,
+            reason=sight.ground,
+        )
+    return sight, versions
+
+
+def read_coordinator(actor: Actor, person_id: int) -> tuple[access.Sight, CareCoordinator | None]:
+    """The named coordinator now (None if none), and the actor's sight of the person;
+    refused (and audited) when they are named at a service whose records it may not see."""
+    with use_case(actor):
+        sight = access.person_sight(actor, person_id, "person.read")
+        current = current_coordinator(sight.person)
+        if current is not None:
+            access.require_row(actor, sight, current, "coordinator.read")
+        audit.record(
+            actor,
+            "coordinator.read",
+            person_id=sight.person.pk,
+            obj=sight.person,
+            reason=sight.ground,
+        )
+    return sight, current
 
 
 def current_care_plan(person: Person) -> CarePlanVersion | None:

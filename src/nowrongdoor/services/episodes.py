@@ -131,7 +131,8 @@ def record_check_up_done(actor: Actor, check_up_id: int, on: date) -> RecoveryCh
     if check_up is None:
         raise InputError("check_up", f"check_up: {check_up_id} not found")
     with use_case(actor):
-        access.person_for(actor, check_up.person_id, "check_up.done")
+        sight = access.person_sight(actor, check_up.person_id, "check_up.done")
+        access.require_row(actor, sight, check_up, "check_up.done")
         if check_up.done is not None:
             raise InputError("check_up", "check_up: already done")
         check_up.done = on
@@ -150,15 +151,20 @@ def read_episode(actor: Actor, episode_id: int) -> EpisodeOfCare:
         )
         if episode is None:
             raise InputError("episode", f"episode: {episode_id} not found")
-        ground = access.require(actor, episode.person, "episode.read")
+        sight = access.require_sight(actor, episode.person, "episode.read")
+        access.require_row(actor, sight, episode, "episode.read")
+        ground = sight.ground
         audit.record(actor, "episode.read", person_id=episode.person_id, obj=episode, reason=ground)
     return episode
 
 
 def check_ups(actor: Actor, person_id: int) -> list[RecoveryCheckUp]:
-    """The person's recovery check-ups at every service, due first; the read is audited."""
+    """The person's recovery check-ups at every service the actor sees, due first; the read
+    is audited."""
     with use_case(actor):
-        person = access.person_for(actor, person_id, "check_up.read")
-        found = list(person.check_ups.select_related("service").order_by("due", "pk"))
+        sight = access.person_sight(actor, person_id, "check_up.read")
+        person = sight.person
+        rows = sight.rows(person.check_ups.select_related("service"))
+        found = list(rows.order_by("due", "pk"))
         audit.record(actor, "check_up.read", person_id=person.pk, obj=person)
     return found

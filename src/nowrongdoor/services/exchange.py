@@ -9,7 +9,10 @@ key in a Bundle, so exporting the same data twice gives the same Bundle apart fr
 
 Export: Patient, an EpisodeOfCare per episode, a QuestionnaireResponse and an Observation
 per screening, a ServiceRequest per referral, a Consent per decision, the current CarePlan,
-and a Provenance naming who exported it.
+a Communication per case note, and a Provenance naming who exported it. Export, read and
+search give only the rows the caller's `access.Sight` covers (docs/decisions/0018): a
+service without the person's consent gets what it recorded itself; the person never gets a
+case note marked not for them.
 
 Import: the Bundle is validated with `fhir.resources`, everything is parsed and every
 screening re-scored by the engine before anything is written, then the person and their
@@ -43,7 +46,7 @@ from nowrongdoor.records.care.models import (
     EpisodeStatus,
 )
 from nowrongdoor.records.clinical.models import Screening
-from nowrongdoor.records.coordination.models import CARE_PLAN_SECTIONS, CarePlan
+from nowrongdoor.records.coordination.models import CARE_PLAN_SECTIONS, CarePlan, CaseNote
 from nowrongdoor.records.directory.models import CLINICAL_ROLES, Service
 from nowrongdoor.records.people import models as people
 from nowrongdoor.records.people.models import Person
@@ -64,6 +67,7 @@ OVERRIDE_EXTENSION = EXTENSION + "safeguarding-override"
 ALTERNATIVE_ROUTE_EXTENSION = EXTENSION + "alternative-route"
 CARE_PLAN_EXTENSION = EXTENSION + "care-plan"
 CARE_PLAN_SECTION_EXTENSION = EXTENSION + "care-plan-section"
+NOT_FOR_PERSON_EXTENSION = EXTENSION + "not-for-person"
 RECOMMENDATION_SYSTEM = CODES + "recommendation"
 PURPOSE_SYSTEM = CODES + "consent-purpose"
 SETTING_SYSTEM = CODES + "service-setting"
@@ -410,6 +414,30 @@ def _care_plan(plan: CarePlan, ids: Ids) -> JSON:
     return resource
 
 
+def _communication(note: CaseNote, ids: Ids) -> JSON:
+    """A case note: communication between care plan reviews (PHE-COOC App5 §5); one not for
+    the person says so, and why (only staff ever get it)."""
+    resource: JSON = {}
+    if note.not_for_person:
+        resource["extension"] = [
+            {
+                "url": NOT_FOR_PERSON_EXTENSION,
+                "extension": [
+                    {"url": "reason", "valueCode": note.withheld_reason},
+                    {"url": "detail", "valueString": note.withheld_detail},
+                ],
+            }
+        ]
+    return resource | {
+        "status": "completed",
+        "category": [{"text": "Case note"}],
+        "subject": {"reference": ids.reference("Patient", note.person_id)},
+        "sent": _instant(note.created_at),
+        "sender": _service(note.service),
+        "payload": [{"contentString": note.text}],
+    }
+
+
 @dataclass(frozen=True)
 class Kind:
     """One resource type: the rows it is built from and how one row becomes the resource."""
@@ -471,6 +499,12 @@ KINDS: dict[str, Kind] = {
             lambda: CarePlan.objects.filter(version__gt=0).order_by("pk"),
             _care_plan,
         ),
+        Kind(
+            "Communication",
+            CaseNote,
+            lambda: CaseNote.objects.select_related("service").order_by("created_at", "pk"),
+            _communication,
+        ),
     )
 }
 EXCHANGED = (*KINDS, "Provenance")  # what an imported Bundle may hold
@@ -516,15 +550,18 @@ def _provenance(actor: Actor, person: Person, targets: list[str]) -> JSON:
 
 
 def export_person(actor: Actor, person_id: int) -> JSON:
-    """Everything recorded for the person, if the actor may see them; audited either way."""
+    """Everything recorded for the person that the actor sees; audited either way."""
     with use_case(actor):
         person = Person.objects.filter(pk=person_id).first()
         if person is None:
             raise InputError("person", f"person: {person_id} not found")
-        ground = access.require(actor, person, "person.export")
+        sight = access.require_sight(actor, person, "person.export")
+        ground = sight.ground
         ids = BundleIds()
         entries = [
-            kind.entry(row, ids) for kind in KINDS.values() for row in kind.of_person(person.pk)
+            kind.entry(row, ids)
+            for kind in KINDS.values()
+            for row in sight.rows(kind.of_person(person.pk))
         ]
         entries.append(_provenance(actor, person, [e["fullUrl"] for e in entries]))
         bundle = _valid(
@@ -542,9 +579,9 @@ def export_person(actor: Actor, person_id: int) -> JSON:
 # ------------------------------------------------------------- the FHIR REST interactions
 
 
-def _visible(actor: Actor, person_id: int, interaction: str) -> tuple[Person, str]:
-    """The person and the ground to see them, by the rule for reading the record in the pages
-    and the REST API (`person.read`); a refusal is audited under the FHIR interaction."""
+def _visible(actor: Actor, person_id: int, interaction: str) -> access.Sight:
+    """The actor's sight of the person, by the rule for reading the record in the pages and
+    the REST API (`person.read`); a refusal is audited under the FHIR interaction."""
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise InputError("patient", f"Patient/{person_id}: not found")
@@ -555,7 +592,7 @@ def _visible(actor: Actor, person_id: int, interaction: str) -> tuple[Person, st
             action=interaction,
             person_id=person.pk,
         )
-    return person, ground
+    return access.sight_of(actor, person, ground)
 
 
 def read_resource(actor: Actor, kind_name: str, pk: int, ids: Ids) -> JSON:
@@ -565,7 +602,14 @@ def read_resource(actor: Actor, kind_name: str, pk: int, ids: Ids) -> JSON:
         row = kind.rows().filter(pk=pk).first()
         if row is None:
             raise InputError("id", f"{kind.name}/{pk}: not found")
-        person, ground = _visible(actor, getattr(row, kind.owner), "fhir.read")
+        sight = _visible(actor, getattr(row, kind.owner), "fhir.read")
+        person, ground = sight.person, sight.ground
+        if not sight.rows(kind.rows().filter(pk=pk)).exists():
+            raise AccessDenied(
+                f"{kind.name}/{pk} is outside what this caller sees of the record",
+                action="fhir.read",
+                person_id=person.pk,
+            )
         resource = _valid(kind.resource(row, ids))
         audit.record(
             actor, "fhir.read", person_id=person.pk, obj=row, reason=f"{kind.name}; {ground}"
@@ -577,10 +621,11 @@ def search_resources(actor: Actor, kind_name: str, person_id: int, ids: Ids) -> 
     """A searchset Bundle of one person's resources of one type; audited either way."""
     kind = KINDS[kind_name]
     with use_case(actor):
-        person, ground = _visible(actor, person_id, "fhir.search")
+        sight = _visible(actor, person_id, "fhir.search")
+        person, ground = sight.person, sight.ground
         entries = [
             kind.entry(row, ids) | {"search": {"mode": "match"}}
-            for row in kind.of_person(person.pk)
+            for row in sight.rows(kind.of_person(person.pk))
         ]
         bundle: JSON = {"resourceType": "Bundle", "type": "searchset", "total": len(entries)}
         if entries:
@@ -790,6 +835,7 @@ def _read_consent(parsed: _Parsed, resource: JSON, where: str, actor: Actor) -> 
         override_reason=reason,
         flagged_for_review=bool(reason),
         recorded_by=actor.user,
+        service=actor.service,
     )
     parsed.consents.append((consent, _moment(resource.get("dateTime"))))
 
@@ -870,6 +916,7 @@ READERS: dict[str, Reader] = {
     "Observation": _derived,
     "ServiceRequest": _not_stored_yet,
     "CarePlan": _not_stored_yet,
+    "Communication": _not_stored_yet,
     "Provenance": _ignored,
 }
 SUBJECT = {"EpisodeOfCare": "patient", "Consent": "patient", "QuestionnaireResponse": "subject"}

@@ -26,11 +26,13 @@ def _person(actor: Actor, person_id: int, action: str) -> tuple[Person, str]:
 
 
 def _course(actor: Actor, course_id: int, action: str, *, write: bool) -> tuple[TherapyCourse, str]:
-    """The course, if the actor may see its person; only the course's own service writes."""
+    """The course, if the actor sees it; only the course's own service writes."""
     course = TherapyCourse.objects.select_related("person", "service").filter(pk=course_id).first()
     if course is None:
         raise InputError("course", f"course: {course_id} not found")
-    ground = access.require(actor, course.person, action)
+    sight = access.require_sight(actor, course.person, action)
+    access.require_row(actor, sight, course, action)
+    ground = sight.ground
     if write and actor.service != course.service:
         raise AccessDenied(
             f"course {course_id} belongs to {course.service.name}: only that service records it",
@@ -75,8 +77,11 @@ def top_change(actor: Actor, earlier_id: int, later_id: int) -> list[dict[str, o
                 raise InputError(field, f"{field}: TOP record {pk} not found")
         earlier, later = records[earlier_id], records[later_id]
         # Access to both first: nothing about a record is told to someone who may not see it.
-        ground = access.require(actor, earlier.person, "outcome.read")
+        sight = access.require_sight(actor, earlier.person, "outcome.read")
         access.require(actor, later.person, "outcome.read")
+        access.require_row(actor, sight, earlier, "outcome.read")
+        access.require_row(actor, sight, later, "outcome.read")
+        ground = sight.ground
         if earlier.person_id != later.person_id:
             raise InputError("later", "later: the two TOP records are of different people")
         audit.record(actor, "outcome.read", person_id=earlier.person_id, obj=later, reason=ground)
@@ -199,13 +204,17 @@ def course_outcome(actor: Actor, course_id: int) -> dict[str, Any]:
 
 
 def person_outcomes(actor: Actor, person_id: int) -> tuple[list[TopRecord], list[CourseRecord]]:
-    """A person's TOP interviews and courses (every service's), oldest first; one audited read."""
+    """A person's TOP interviews and courses (every service's the actor sees), oldest first;
+    one audited read."""
     with use_case(actor):
-        person, ground = _person(actor, person_id, "outcome.read")
-        tops = list(person.top_records.select_related("service").order_by("date", "pk"))
+        sight = access.person_sight(actor, person_id, "outcome.read")
+        person, ground = sight.person, sight.ground
+        tops = list(sight.rows(person.top_records.select_related("service")).order_by("date", "pk"))
         courses = [
             _record_of(course)
-            for course in person.therapy_courses.select_related("service").order_by("started", "pk")
+            for course in sight.rows(person.therapy_courses.select_related("service")).order_by(
+                "started", "pk"
+            )
         ]
         audit.record(actor, "outcome.read", person_id=person.pk, obj=person, reason=ground)
     return tops, courses

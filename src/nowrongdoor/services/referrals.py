@@ -177,7 +177,8 @@ def act_on_recommendation(
         raise InputError("assessment", f"assessment: {assessment_id} not found")
     with use_case(actor):
         # Access first: what an assessment holds is not told to someone who may not see it.
-        access.person_for(actor, assessment.person_id, "recommendation.act")
+        sight = access.person_sight(actor, assessment.person_id, "recommendation.act")
+        access.require_row(actor, sight, assessment, "recommendation.act")
         codes = {r["code"] for r in assessment.output["recommendations"]}
         if code not in codes:
             raise InputError("code", f"code: {code} is not a recommendation of this assessment")

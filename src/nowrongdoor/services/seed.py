@@ -72,9 +72,17 @@ def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
+# Staff are shown by name and role, never by username: invented names, one per user.
+STAFF_GIVEN = ["Ruth", "Dev", "Hana", "Marcus", "Ines", "Kofi", "Lena", "Owen", "Farah", "Iwan"]
+STAFF_FAMILY = ["Adeyemi", "Barker", "Costa", "Doyle", "Ennis", "Fraser", "Gill", "Hughes", "Iqbal"]
+
+
 def _staff(username: str, service: Service | None, role: str) -> Actor:
     user, created = User.objects.get_or_create(username=username)
     if created:
+        n = User.objects.count()
+        user.first_name = STAFF_GIVEN[n % len(STAFF_GIVEN)]
+        user.last_name = STAFF_FAMILY[n % len(STAFF_FAMILY)]  # 10 and 9: 90 different names
         user.password = _demo_password_hash()
         user.save()
     Membership.objects.get_or_create(user=user, service=service, role=role)
@@ -268,6 +276,7 @@ class _Seeding:
                 "sex": rng.choice(["female", "male", "not-stated"]),
             },
             referral_date=referred,
+            confirmed_different=True,  # invented names: two alike are two people
         )
         phq9 = [rng.choice([0, 0, 1, 1, 2, 3]) for _ in range(8)] + [rng.choice([0, 0, 0, 1])]
         audit = [rng.randrange(5) for _ in range(8)] + [

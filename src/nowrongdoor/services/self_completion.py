@@ -3,6 +3,8 @@
 A practitioner who may screen the person makes the link; only the token's hash is kept.
 Answering spends the link, so it cannot be replayed; an expired link is refused. The
 screening is saved for the service that asked, and audited as answered by the person.
+When the person stops sharing with a service, its open links are cancelled (they expire at
+once): the person is not left answering for a service they have just said no to.
 """
 
 from __future__ import annotations
@@ -53,6 +55,21 @@ def _open(link: SelfCompletionLink | None) -> SelfCompletionLink:
     if link is None or link.screening_id is not None or link.expires_at <= timezone.now():
         raise InputError("link", UNUSABLE)
     return link
+
+
+def cancel_open_links(actor: Actor, person_id: int, service_id: int, why: str) -> int:
+    """Expire the service's open links for the person now, each cancellation audited; call
+    inside the use case that decided it. Returns how many were cancelled."""
+    now = timezone.now()
+    links = SelfCompletionLink.objects.select_for_update().filter(
+        person_id=person_id, service_id=service_id, screening__isnull=True, expires_at__gt=now
+    )
+    cancelled = 0
+    for link in links:
+        SelfCompletionLink.objects.filter(pk=link.pk).update(expires_at=now)
+        audit.record(actor, "self_link.cancel", person_id=person_id, obj=link, reason=why)
+        cancelled += 1
+    return cancelled
 
 
 def link_for_token(token: str) -> SelfCompletionLink:

@@ -19,7 +19,7 @@ from nowrongdoor.guidance.schemas import COORDINATOR_WORDS
 from nowrongdoor.records.people.models import Person
 from nowrongdoor.records.referrals.models import ActionKind
 from nowrongdoor.services import clinical, referrals
-from nowrongdoor.services.people import read_person
+from nowrongdoor.services.people import read_record
 from nowrongdoor.web import case_form
 from nowrongdoor.web.forms import Form
 from nowrongdoor.web.pages import actor_of, signed_in
@@ -44,8 +44,9 @@ def _age(person: Person) -> str:
 @require_http_methods(["GET", "POST"])
 def assess(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = actor_of(request)
-    person = read_person(actor, person_id)
-    screens = clinical.latest_screens(person)
+    sight = read_record(actor, person_id)
+    person = sight.person
+    screens = clinical.latest_screens(person, sight)  # only screenings the service sees
     setting = actor.service.setting if actor.service else ""
     if request.method == "POST":
         form = Form(request.POST)

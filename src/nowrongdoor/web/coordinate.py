@@ -13,14 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from nowrongdoor.errors import InputError
 from nowrongdoor.records.coordination.models import (
     CARE_PLAN_SECTIONS,
-    CarePlanVersion,
     CoordinationBasis,
 )
 from nowrongdoor.records.directory.models import CLINICAL_ROLES, Membership
-from nowrongdoor.records.people.models import Person
 from nowrongdoor.services import access, coordination
+from nowrongdoor.services.access import Sight
 from nowrongdoor.services.actor import Actor
-from nowrongdoor.services.people import read_person
+from nowrongdoor.services.staff import ROLE_WORDS, name_of, staff_label
 from nowrongdoor.web.forms import Form
 from nowrongdoor.web.pages import actor_of, signed_in
 from nowrongdoor.web.typed import a_date
@@ -37,17 +36,23 @@ SECTION_WORDS = {
 }
 
 
-def _candidates(person: Person) -> list[tuple[str, str]]:
-    """Staff whose service may see the person: only they can be named (App5 §2)."""
+def _candidates(sight: Sight) -> list[tuple[str, str]]:
+    """Staff whose service may see the person: only they can be named (App5 §2). A service
+    that sees only its own records is not told which other services are involved."""
+    person = sight.person
+    memberships = Membership.objects.filter(
+        active=True, role__in=CLINICAL_ROLES, service__isnull=False
+    )
+    if sight.service_id is not None:
+        memberships = memberships.filter(service_id=sight.service_id)
     found = []
-    for membership in (
-        Membership.objects.filter(active=True, role__in=CLINICAL_ROLES, service__isnull=False)
-        .select_related("user", "service")
-        .order_by("service__name", "user__username")
+    for membership in memberships.select_related("user", "service").order_by(
+        "service__name", "user__last_name", "user__first_name", "user__pk"
     ):
         candidate = Actor(user=membership.user, role=membership.role, service=membership.service)
         if access.why_allowed(candidate, person) is not None:
-            label = f"{membership.user.get_username()} ({membership.service}, {membership.role})"
+            role = ROLE_WORDS.get(membership.role, membership.role)
+            label = f"{name_of(membership.user)} ({role}, {membership.service})"
             found.append((str(membership.user.pk), label))
     return found
 
@@ -63,8 +68,8 @@ def _user_id(form: Form) -> int:
 @require_http_methods(["GET", "POST"])
 def coordinator(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = actor_of(request)
-    person = read_person(actor, person_id)
-    current = coordination.current_coordinator(person)
+    sight, current = coordination.read_coordinator(actor, person_id)
+    person = sight.person
     form = Form(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if current is None:
@@ -78,13 +83,14 @@ def coordinator(request: HttpRequest, person_id: int) -> HttpResponse:
                 lambda: coordination.hand_over(actor, person_id, _user_id(form), form.value("note"))
             )
         if done is not None:
-            messages.success(request, f"{done.coordinator.get_username()} is the care coordinator")
+            named = staff_label(done.coordinator, done.service)
+            messages.success(request, f"{named} is the care coordinator")
             return redirect("web:person", person_id)
     context = {
         "person": person,
         "current": current,
         "form": form,
-        "candidates": _candidates(person),
+        "candidates": _candidates(sight),
         "bases": CoordinationBasis.choices,
     }
     return render(request, "web/coordinator.jinja", context, status=422 if form.errors else 200)
@@ -95,12 +101,8 @@ def coordinator(request: HttpRequest, person_id: int) -> HttpResponse:
 def care_plan(request: HttpRequest, person_id: int) -> HttpResponse:
     """The editor starts from the latest version; saving makes a new one (optimistic lock)."""
     actor = actor_of(request)
-    person = read_person(actor, person_id)
-    versions = list(
-        CarePlanVersion.objects.filter(plan__person=person)
-        .select_related("author")
-        .order_by("-number")
-    )
+    sight, versions = coordination.read_care_plan(actor, person_id)
+    person = sight.person
     latest = versions[0] if versions else None
     if request.method == "POST":
         form = Form(request.POST)
@@ -143,7 +145,15 @@ def add_note(request: HttpRequest, person_id: int) -> HttpResponse:
     """A case note from the person's page; a failed note comes back there with its text."""
     actor = actor_of(request)
     form = Form(request.POST)
-    if form.attempt(lambda: coordination.add_case_note(actor, person_id, form.value("text"))):
+    if form.attempt(
+        lambda: coordination.add_case_note(
+            actor,
+            person_id,
+            form.value("text"),
+            form.value("withheld_reason"),
+            form.value("withheld_detail"),
+        )
+    ):
         messages.success(request, "Case note added")
         return redirect(reverse("web:person", args=[person_id]) + "#notes")
     return person_page(request, person_id, form)

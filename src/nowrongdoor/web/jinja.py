@@ -27,8 +27,24 @@ def select_item(option: Option, current: str) -> dict[str, Any]:
 def environment(**options: Any) -> Environment:
     # nhsuk-frontend-jinja's macros read optional parameters as attributes of undefined values.
     options["undefined"] = ChainableUndefined
+    from nowrongdoor.web.once import form_key  # models: only once the apps are ready
+
     env = Environment(**options)
     env.globals.update({"static": static, "url": reverse, "messages": get_messages})
+    env.globals["form_key"] = form_key  # each form's idempotency key (the `csrf()` macro)
+    from nowrongdoor.records.people.nhs_number import spaced_nhs_number
+    from nowrongdoor.services.staff import staff_label
+    from nowrongdoor.web import chrome  # the header and the person banner (models too)
+
+    env.globals.update(
+        {
+            "navigation": chrome.navigation,
+            "account": chrome.account,
+            "person_banner": chrome.banner,
+            "staff": staff_label,
+        }
+    )
+    env.filters["nhs_number"] = spaced_nhs_number
     env.filters.update(
         {"radio_item": radio_item, "check_item": check_item, "select_item": select_item}
     )

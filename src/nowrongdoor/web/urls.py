@@ -2,13 +2,25 @@ from __future__ import annotations
 
 from django.urls import path
 
-from nowrongdoor.web import assess, coordinate, dashboard, own_space, referrals, screen, views
+from nowrongdoor.web import (
+    assess,
+    coordinate,
+    dashboard,
+    own_space,
+    people,
+    referrals,
+    screen,
+    views,
+)
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in", views.sign_in, name="sign-in"),
     path("sign-out", views.sign_out, name="sign-out"),
+    # Find a person, or add one after checking they are not already recorded.
+    path("people/search", people.search, name="people-search"),
+    path("people/new", people.add, name="person-new"),
     path("people/<int:person_id>", views.person, name="person"),
     # Ask: screening, here or by the person's own single-use link.
     path("people/<int:person_id>/screen", screen.choose, name="screen-choose"),
@@ -31,6 +43,8 @@ urlpatterns = [
     path("me", own_space.me, name="me"),
     path("me/goals", own_space.add_goal, name="my-goal"),
     path("me/consent", own_space.share, name="my-consent"),
+    path("me/record", own_space.my_record, name="my-record"),
+    path("me/record.json", own_space.my_record_download, name="my-record-download"),
     path("me/questionnaires/<int:link_id>", screen.my_questionnaire, name="my-questionnaire"),
 ]
 

@@ -14,13 +14,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from nowrongdoor.records.care.models import Consent
+from nowrongdoor.records.coordination.models import WithheldReason
 from nowrongdoor.records.directory.models import Role
-from nowrongdoor.records.people.models import Person
+from nowrongdoor.services.access import Sight
 from nowrongdoor.services.caseload import caseload
 from nowrongdoor.services.coordination import current_care_plan, current_coordinator
 from nowrongdoor.services.dashboard import MAY_SEE
-from nowrongdoor.services.people import read_person
+from nowrongdoor.services.people import read_record
 from nowrongdoor.services.risk import risk_flags
+from nowrongdoor.services.staff import staff_label
 from nowrongdoor.web.forms import Form
 from nowrongdoor.web.pages import actor_of, signed_in
 
@@ -75,10 +77,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/caseload.jinja", context)
 
 
-def _timeline(person: Person) -> list[dict[str, Any]]:
-    """Every contact, newest first: what happened, where, and where to read more."""
+def _timeline(sight: Sight) -> list[dict[str, Any]]:
+    """Every contact the actor sees, newest first: what happened, where, and where to read
+    more."""
+    person = sight.person
     events: list[dict[str, Any]] = []
-    for s in person.screenings.select_related("service"):
+    for s in sight.rows(person.screenings.select_related("service")):
         events.append(
             {
                 "at": s.recorded_at,
@@ -86,7 +90,7 @@ def _timeline(person: Person) -> list[dict[str, Any]]:
                 "text": f"Screened: {s.instrument.upper()} {s.total:g} ({s.band})",
             }
         )
-    for a in person.assessments.select_related("service"):
+    for a in sight.rows(person.assessments.select_related("service")):
         status = a.output["iapt_suitability"]["status"]
         events.append(
             {
@@ -96,7 +100,7 @@ def _timeline(person: Person) -> list[dict[str, Any]]:
                 "href": reverse("web:assessment", args=[a.pk]),
             }
         )
-    for r in person.referrals.select_related("from_service", "to_service"):
+    for r in sight.rows(person.referrals.select_related("from_service", "to_service")):
         outcome = (
             f"; declined, route: {r.alternative_route}" if r.alternative_route else f" ({r.status})"
         )
@@ -107,20 +111,21 @@ def _timeline(person: Person) -> list[dict[str, Any]]:
                 "text": f"Referred to {r.to_service.name}{outcome}",
             }
         )
-    for n in person.case_notes.select_related("service", "author"):
+    for n in sight.rows(person.case_notes.select_related("service", "author")):
         events.append(
             {
                 "at": n.created_at,
                 "service": n.service.name,
-                "text": f"Case note by {n.author.get_username()}: {n.text}",
+                "text": f"Case note by {staff_label(n.author, n.service)}: {n.text}",
+                "withheld": n.get_withheld_reason_display() if n.not_for_person else "",
             }
         )
     return sorted(events, key=lambda e: e["at"], reverse=True)
 
 
-def _consents(person: Person) -> list[dict[str, Any]]:
+def _consents(sight: Sight) -> list[dict[str, Any]]:
     latest: dict[int, Consent] = {}
-    for decision in person.consents.select_related("recipient").order_by("pk"):
+    for decision in sight.rows(sight.person.consents.select_related("recipient")).order_by("pk"):
         latest[decision.recipient_id] = decision
     return [{"service": c.recipient.name, "decision": c} for c in latest.values()]
 
@@ -128,17 +133,25 @@ def _consents(person: Person) -> list[dict[str, Any]]:
 def person_page(request: HttpRequest, person_id: int, note: Form | None = None) -> HttpResponse:
     """A person's record, risk first; `note` is a case note that failed, shown with its error."""
     actor = actor_of(request)
-    record = read_person(actor, person_id)
+    sight = read_record(actor, person_id)
+    record = sight.person
     plan = current_care_plan(record)
     context = {
         "person": record,
-        "risk_flags": risk_flags(record),
-        "consents": _consents(record),
-        "episodes": record.episodes.select_related("service").order_by("-referral_received"),
-        "coordinator": current_coordinator(record),
-        "timeline": _timeline(record),
-        "plan": plan,
-        "goals": record.recovery_goals.order_by("created_at"),
+        "sight": sight,
+        "service_name": actor.service.name if actor.service else "",
+        "risk_flags": risk_flags(record, sight),
+        "consents": _consents(sight),
+        "episodes": sight.rows(record.episodes.select_related("service")).order_by(
+            "-referral_received"
+        ),
+        "coordinator": current_coordinator(record),  # every service caring for them sees it
+        "timeline": _timeline(sight),
+        # A plan last changed by a service this one may not see: said, never shown.
+        "plan": plan if plan and sight.sees(plan) else None,
+        "plan_elsewhere": plan is not None and not sight.sees(plan),
+        "goals": sight.rows(record.recovery_goals.all()).order_by("created_at"),
+        "withheld_reasons": WithheldReason.choices,
         "note": note or Form(),
     }
     status = 422 if note is not None and note.errors else 200

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
-from nowrongdoor.api.acting import JSON_BODY, actor_of, readable_person
+from nowrongdoor.api.acting import JSON_BODY, actor_of, readable_record
 from nowrongdoor.api.schemas.clinical import (
     AssessmentPublic,
     RecommendationActionCreate,
@@ -35,8 +35,9 @@ def record_assessment(request: HttpRequest, person_id: PathId, case: CaseBody = 
     by_alias=True,
 )
 def list_assessments(request: HttpRequest, person_id: PathId) -> Any:
-    """The person's stored assessments, newest first."""
-    return readable_person(request, person_id).assessments.order_by("-recorded_at", "-pk")
+    """The person's stored assessments you see, newest first."""
+    sight = readable_record(request, person_id)
+    return sight.rows(sight.person.assessments.all()).order_by("-recorded_at", "-pk")
 
 
 @router.post(

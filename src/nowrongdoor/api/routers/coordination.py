@@ -8,13 +8,14 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
-from nowrongdoor.api.acting import actor_of, readable_person
+from nowrongdoor.api.acting import actor_of, readable_record
 from nowrongdoor.api.schemas.common import ERRORS, PathId, Problem
 from nowrongdoor.api.schemas.coordination import (
     CarePlanRevise,
     CarePlanVersionPublic,
     CaseNoteCreate,
     CaseNotePublic,
+    CaseNoteWithhold,
     CoordinatorHandOver,
     CoordinatorName,
     CoordinatorPublic,
@@ -30,9 +31,9 @@ router = Router(tags=["coordination"])
 
 @router.get("/people/{person_id}/coordinator", response={200: CoordinatorPublic, **ERRORS})
 def current_coordinator(request: HttpRequest, person_id: PathId) -> Any:
-    """The person's named care coordinator now."""
-    person = readable_person(request, person_id)
-    current = person.coordinators.filter(ended__isnull=True).first()
+    """The person's named care coordinator now (404 where named at a service whose records
+    the person has not agreed to share with yours)."""
+    _, current = coordination.read_coordinator(actor_of(request), person_id)
     if current is None:
         return Status(404, Problem(detail="coordinator: none is named yet", field="coordinator"))
     return current
@@ -56,15 +57,17 @@ def hand_over(request: HttpRequest, person_id: PathId, body: CoordinatorHandOver
     return Status(201, named)
 
 
-def _versions(request: HttpRequest, person_id: int) -> Any:
-    person = readable_person(request, person_id)
-    return CarePlanVersion.objects.filter(plan__person=person).order_by("-number")
+def _versions(request: HttpRequest, person_id: int) -> list[CarePlanVersion]:
+    """The versions you see, newest first; a plan last changed by a service whose records
+    the person has not agreed to share with yours is 404 (nor can you revise it)."""
+    return coordination.read_care_plan(actor_of(request), person_id)[1]
 
 
 @router.get("/people/{person_id}/care-plan", response={200: CarePlanVersionPublic, **ERRORS})
 def current_care_plan(request: HttpRequest, person_id: PathId) -> Any:
     """The care plan's latest version; revise it with its `number` as `expected_version`."""
-    latest = _versions(request, person_id).first()
+    versions = _versions(request, person_id)
+    latest = versions[0] if versions else None
     if latest is None:
         return Status(
             404, Problem(detail="care_plan: none yet; revise from expected_version 0", field=None)
@@ -97,22 +100,38 @@ def revise_care_plan(request: HttpRequest, person_id: PathId, body: CarePlanRevi
 
 @router.get("/people/{person_id}/case-notes", response={200: list[CaseNotePublic], **ERRORS})
 def case_notes(request: HttpRequest, person_id: PathId) -> Any:
-    """Case notes between care plan reviews, newest first."""
-    return readable_person(request, person_id).case_notes.order_by("-created_at", "-pk")
+    """Case notes between care plan reviews you see, newest first (the person never gets a
+    note marked not for them)."""
+    sight = readable_record(request, person_id)
+    return sight.rows(sight.person.case_notes.all()).order_by("-created_at", "-pk")
 
 
 @router.post("/people/{person_id}/case-notes", response={201: CaseNotePublic, **ERRORS})
 def add_case_note(request: HttpRequest, person_id: PathId, body: CaseNoteCreate) -> Any:
-    """Add a case note (PHE-COOC App5 §5)."""
-    return Status(201, coordination.add_case_note(actor_of(request), person_id, body.text))
+    """Add a case note (PHE-COOC App5 §5); with `withheld_reason` and `withheld_detail` it
+    is not for the person (left out of everything they see of their record)."""
+    note = coordination.add_case_note(
+        actor_of(request), person_id, body.text, body.withheld_reason, body.withheld_detail
+    )
+    return Status(201, note)
+
+
+@router.post("/case-notes/{note_id}/withhold", response={200: CaseNotePublic, **ERRORS})
+def withhold_case_note(request: HttpRequest, note_id: PathId, body: CaseNoteWithhold) -> Any:
+    """Mark a case note not for the person, saying why (third-party information, or a
+    serious-harm judgement); audited."""
+    return coordination.withhold_case_note(
+        actor_of(request), note_id, body.withheld_reason, body.withheld_detail
+    )
 
 
 @router.get(
     "/people/{person_id}/recovery-goals", response={200: list[RecoveryGoalPublic], **ERRORS}
 )
 def recovery_goals(request: HttpRequest, person_id: PathId) -> Any:
-    """The person's recovery goals, in their own words, oldest first."""
-    return readable_person(request, person_id).recovery_goals.order_by("created_at", "pk")
+    """The person's recovery goals you see, in their own words, oldest first."""
+    sight = readable_record(request, person_id)
+    return sight.rows(sight.person.recovery_goals.all()).order_by("created_at", "pk")
 
 
 @router.post("/people/{person_id}/recovery-goals", response={201: RecoveryGoalPublic, **ERRORS})

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
-from nowrongdoor.api.acting import actor_of, readable_person
+from nowrongdoor.api.acting import actor_of, readable_record
 from nowrongdoor.api.schemas.common import ERRORS, PathId
 from nowrongdoor.api.schemas.episodes import (
     CheckUpCreate,
@@ -27,8 +27,9 @@ router = Router(tags=["episodes"])
 
 @router.get("/people/{person_id}/episodes", response={200: list[EpisodePublic], **ERRORS})
 def list_episodes(request: HttpRequest, person_id: PathId) -> Any:
-    """The person's episodes of care at every service, oldest first."""
-    return readable_person(request, person_id).episodes.order_by("referral_received", "pk")
+    """The person's episodes of care at every service you see, oldest first."""
+    sight = readable_record(request, person_id)
+    return sight.rows(sight.person.episodes.all()).order_by("referral_received", "pk")
 
 
 @router.post("/episodes/{episode_id}/assessed", response={200: EpisodePublic, **ERRORS})
@@ -61,8 +62,9 @@ def discharge(request: HttpRequest, episode_id: PathId, body: DischargeCreate) -
 
 @router.get("/people/{person_id}/check-ups", response={200: list[CheckUpPublic], **ERRORS})
 def check_ups(request: HttpRequest, person_id: PathId) -> Any:
-    """The person's recovery check-ups, by due date."""
-    return readable_person(request, person_id).check_ups.order_by("due", "pk")
+    """The person's recovery check-ups you see, by due date."""
+    sight = readable_record(request, person_id)
+    return sight.rows(sight.person.check_ups.all()).order_by("due", "pk")
 
 
 @router.post("/people/{person_id}/check-ups", response={201: CheckUpPublic, **ERRORS})

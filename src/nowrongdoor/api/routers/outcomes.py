@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
-from nowrongdoor.api.acting import actor_of, readable_person
+from nowrongdoor.api.acting import actor_of, readable_record
 from nowrongdoor.api.schemas.common import ERRORS, PathId
 from nowrongdoor.api.schemas.outcomes import (
     CourseEnd,
@@ -28,8 +28,9 @@ router = Router(tags=["outcomes"])
 
 @router.get("/people/{person_id}/top-records", response={200: list[TopRecordPublic], **ERRORS})
 def top_records(request: HttpRequest, person_id: PathId) -> Any:
-    """The person's TOP interviews, oldest first."""
-    return readable_person(request, person_id).top_records.order_by("date", "pk")
+    """The person's TOP interviews you see, oldest first."""
+    sight = readable_record(request, person_id)
+    return sight.rows(sight.person.top_records.all()).order_by("date", "pk")
 
 
 @router.post("/people/{person_id}/top-records", response={201: TopRecordPublic, **ERRORS})
@@ -51,8 +52,9 @@ def top_change(request: HttpRequest, earlier_id: PathId, later_id: PathId) -> An
 
 @router.get("/people/{person_id}/courses", response={200: list[CoursePublic], **ERRORS})
 def courses(request: HttpRequest, person_id: PathId) -> Any:
-    """The person's Talking Therapies courses, oldest first."""
-    return readable_person(request, person_id).therapy_courses.order_by("started", "pk")
+    """The person's Talking Therapies courses you see, oldest first."""
+    sight = readable_record(request, person_id)
+    return sight.rows(sight.person.therapy_courses.all()).order_by("started", "pk")
 
 
 @router.post("/people/{person_id}/courses", response={201: CoursePublic, **ERRORS})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -17,7 +17,11 @@ from nowrongdoor.api.schemas.common import (
     Text,
     input_from,
 )
-from nowrongdoor.records.coordination.models import CARE_PLAN_SECTIONS, CoordinationBasis
+from nowrongdoor.records.coordination.models import (
+    CARE_PLAN_SECTIONS,
+    CoordinationBasis,
+    WithheldReason,
+)
 
 
 class CoordinatorName(Input):
@@ -64,11 +68,21 @@ class CarePlanVersionPublic(Schema):
     agreed_with_person: bool
     change_summary: str
     author_id: int
+    service_id: int | None = Field(description="the service that wrote this version")
     created_at: datetime
 
 
 class CaseNoteCreate(Input):
     text: RequiredText
+    withheld_reason: WithheldReason | Literal[""] = Field(
+        "", description="set when the note is not for the person: why"
+    )
+    withheld_detail: Text = Field("", description="what in it is not for the person, and why")
+
+
+class CaseNoteWithhold(Input):
+    withheld_reason: WithheldReason
+    withheld_detail: RequiredText
 
 
 class CaseNotePublic(Schema):
@@ -78,6 +92,8 @@ class CaseNotePublic(Schema):
     text: str
     author_id: int
     created_at: datetime
+    withheld_reason: str = Field(description="empty, or why the person does not see it")
+    withheld_detail: str
 
 
 class RecoveryGoalCreate(Input):
@@ -94,6 +110,7 @@ class RecoveryGoalPublic(Schema):
     person_id: int
     in_their_words: str
     written_by_person: bool
+    service_id: int | None = Field(description="who wrote it down; null: the person themselves")
     last_reviewed: date | None
     achieved: bool
     created_at: datetime

@@ -7,7 +7,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
-from nowrongdoor.api.schemas.common import NO_NUL, Day, Input, RecordId, Text
+from nowrongdoor.api.schemas.common import NO_NUL, Day, Flag, Input, RecordId, Text
 from nowrongdoor.records.care.models import ConsentState
 
 Short = Annotated[str, Field(max_length=100, pattern=NO_NUL)]
@@ -27,6 +27,11 @@ class PersonCreate(Input):
     sexual_orientation: Short = ""
     religion: Short = ""
     disability: Short = ""
+    confirmed_different: Flag = Field(
+        default=False,
+        description="you checked the people of the same name and date of birth your service "
+        "may see (a 409 lists them) and this is someone else",
+    )
 
 
 class PersonPublic(Schema):
@@ -35,6 +40,23 @@ class PersonPublic(Schema):
     family_name: str
     nhs_number: str | None
     date_of_birth: Day | None
+
+
+class ServiceInvolvedPublic(Schema):
+    id: int
+    name: str
+    open: bool = Field(description="an episode of care there not yet discharged")
+
+
+class PersonFoundPublic(PersonPublic):
+    """A person a search found, with the services involved that your service may see."""
+
+    services: list[ServiceInvolvedPublic]
+
+
+class PeopleFoundPublic(Schema):
+    people: list[PersonFoundPublic]
+    more: bool = Field(description="more matched than are listed: narrow the search")
 
 
 class ConsentCreate(Input):

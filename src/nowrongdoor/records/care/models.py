@@ -63,6 +63,11 @@ class Consent(models.Model):
     override_reason = models.TextField(blank=True)
     flagged_for_review = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    # The service whose staff recorded it (null: the person, in their own space): a service
+    # always sees the decisions it recorded and those about itself (docs/decisions/0018).
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -57,6 +57,9 @@ class CarePlan(models.Model):
 
 class CarePlanVersion(models.Model):
     plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="versions")
+    # The service that wrote this version: what it recorded itself, whatever the person's
+    # consent (docs/decisions/0018). Null only for versions whose service is not known.
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT)
     number = models.PositiveIntegerField()
     sections = models.JSONField()
     next_review = models.DateField()
@@ -71,14 +74,40 @@ class CarePlanVersion(models.Model):
         ]
 
 
+class WithheldReason(models.TextChoices):
+    """Why a case note is not for the person: the grounds on which a subject access request
+    may leave information out (information about someone else; serious harm)."""
+
+    THIRD_PARTY = "third-party", "It is about someone else (third-party information)"
+    SERIOUS_HARM = "serious-harm", "Seeing it would be likely to cause serious harm"
+
+
 class CaseNote(models.Model):
-    """Communication between reviews (PHE-COOC App5 §5)."""
+    """Communication between reviews (PHE-COOC App5 §5).
+
+    A note may be marked not for the person, with the reason: it is then left out of
+    everything the person sees of their record (their space, the API, their download).
+    """
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_notes")
     service = models.ForeignKey(Service, on_delete=models.PROTECT)
     text = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+    withheld_reason = models.CharField(max_length=20, choices=WithheldReason.choices, blank=True)
+    withheld_detail = models.TextField(blank=True)
+
+    @property
+    def not_for_person(self) -> bool:
+        return bool(self.withheld_reason)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withheld_reason="") | ~models.Q(withheld_detail=""),
+                name="withheld_note_says_why",
+            )
+        ]
 
 
 class RecoveryGoal(models.Model):
@@ -87,6 +116,9 @@ class RecoveryGoal(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="recovery_goals")
     in_their_words = models.TextField()
     written_by_person = models.BooleanField(default=False)
+    # The service that wrote it down with the person; null when the person wrote it in their
+    # own space (then every service caring for them sees it: docs/decisions/0018).
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT)
     last_reviewed = models.DateField(null=True, blank=True)
     achieved = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -122,6 +154,7 @@ class RecoveryCheckUp(models.Model):
 
 class Carer(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="carers")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT)
     name = models.CharField(max_length=200)
     relationship = models.CharField(max_length=100)
     consent_to_involve = models.BooleanField(default=False)
@@ -140,6 +173,8 @@ class Child(models.Model):
     """Number, ages and whereabouts of children (DS-BRIC "safeguard children")."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="children")
+    # The service that recorded them (what it sees whatever the consent: decision 0018).
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT)
     year_of_birth = models.PositiveIntegerField()
     lives_with_person = models.BooleanField()
     whereabouts = models.CharField(max_length=200, blank=True)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from nowrongdoor.records.people.names import fold_name
 from nowrongdoor.records.people.nhs_number import is_valid_nhs_number
 
 NOT_STATED = "not-stated"  # the person chose not to say: distinct from not known (blank)
@@ -85,6 +88,15 @@ class Person(models.Model):
         related_name="person",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The name as `fold_name` makes it, kept by `save`: what a search by name compares.
+    search_name = models.TextField(blank=True, default="", editable=False)
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = fold_name(f"{self.given_name} {self.family_name}")
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"given_name", "family_name"} & set(fields):
+            kwargs["update_fields"] = {*fields, "search_name"}
+        super().save(*args, **kwargs)

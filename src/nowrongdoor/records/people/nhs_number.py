@@ -12,3 +12,9 @@ def is_valid_nhs_number(value: str) -> bool:
     if check == 11:
         check = 0
     return check != 10 and check == int(digits[9])
+
+
+def spaced_nhs_number(value: str) -> str:
+    """As the NHS shows it, 3-3-4: "943 476 5919"."""
+    digits = value.replace(" ", "")
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}" if len(digits) == 10 else value
